@@ -1,0 +1,13 @@
+/*
+ * tour.S - guest.bin: every chapter's guest, one after another.
+ */
+	.code16
+	.include "macros16.inc"
+
+	.text
+	.globl tour_main
+tour_main:
+	PUTS "tinyvmm guest tour: chapters 1-2\n"
+	call ch01_main
+	call ch02_main
+	ret

@@ -1,0 +1,47 @@
+/*
+ * kvm.h - thin, checked wrappers around the KVM ioctls tinyvmm uses.
+ *
+ * kvm.c is the only file in tinyvmm that calls ioctl().  Each wrapper does one
+ * KVM call, returns 0 (or a file descriptor / value) on success and -errno on
+ * failure, and never prints: the caller decides what the user should read.
+ * Names follow Documentation/virt/kvm/api.rst so a reader can look each up.
+ */
+#ifndef TINYVMM_KVM_H
+#define TINYVMM_KVM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <linux/kvm.h>
+
+/* /dev/kvm: the "system" file descriptor */
+int kvm_open(const char *path);				/* fd or -errno */
+int kvm_get_api_version(int sys_fd);			/* KVM_GET_API_VERSION */
+int kvm_check_extension(int fd, long cap);		/* KVM_CHECK_EXTENSION: >0 if present */
+int kvm_get_vcpu_mmap_size(int sys_fd);			/* KVM_GET_VCPU_MMAP_SIZE */
+
+/* the VM */
+int kvm_create_vm(int sys_fd);				/* KVM_CREATE_VM: vm fd */
+int kvm_set_user_memory_region(int vm_fd, uint32_t slot, uint32_t flags,
+			       uint64_t guest_phys, uint64_t size, void *host);
+int kvm_set_tss_addr(int vm_fd, uint64_t addr);		/* KVM_SET_TSS_ADDR (VMX real mode) */
+int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);/* KVM_SET_IDENTITY_MAP_ADDR */
+int kvm_create_vcpu(int vm_fd, int id);			/* KVM_CREATE_VCPU: vcpu fd */
+
+/* a vCPU */
+int kvm_run(int vcpu_fd);				/* KVM_RUN */
+int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs);	/* KVM_GET_REGS */
+int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs);/* KVM_GET_SREGS */
+int kvm_interrupt(int vcpu_fd, uint32_t vector);	/* KVM_INTERRUPT */
+
+/* A capability tinyvmm relies on, and why, for the error message. */
+struct kvm_required_cap {
+	long cap;
+	const char *name;
+	const char *why;
+};
+extern const struct kvm_required_cap kvm_required_caps[];
+
+/* Name of a KVM_EXIT_* reason, or "unknown" (for messages and traces). */
+const char *kvm_exit_reason_name(uint32_t reason);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * options.c - the command line.  Every option is validated here, so the rest
+ * of tinyvmm can trust its vm_config, and every mistake gets one line naming
+ * the option, the bad value and what is allowed, with exit status 2.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "options.h"
+
+static const char usage_text[] =
+"Usage: tinyvmm [OPTIONS] IMAGE\n"
+"Boot IMAGE, a PC firmware ROM, in a KVM virtual machine.  The guest's serial\n"
+"console (COM1) is standard output; tinyvmm's own messages go to standard error.\n"
+"\n"
+"Options:\n"
+"  -m, --mem SIZE        guest RAM: a number of bytes with an optional K, M or G\n"
+"                        suffix, from 2M to 3G (default 16M)\n"
+"      --strict          stop the guest at its first access to a port or MMIO\n"
+"                        address no device owns (default: report it once, ignore it)\n"
+"      --timeout SECONDS stop the guest if it has not exited after SECONDS\n"
+"  -h, --help            show this help and exit\n"
+"  -V, --version         show the version and exit\n"
+"\n"
+"The image: a multiple of 64 KiB, at most 16 MiB; it is mapped to end at 4 GiB\n"
+"and its last 128 KiB also appear at 0xE0000.  The vCPU starts at the x86 reset\n"
+"vector 0xFFFFFFF0 in real mode, as a PC does.\n"
+"\n"
+"Exit status:\n"
+"  0-255  the guest wrote this value to port 0xF4 (the exit device); tinyvmm exits\n"
+"         with value & 0xff.  (QEMU's isa-debug-exit at the same port exits with\n"
+"         (value << 1) | 1 for the same write.)  Guests in this project write 0\n"
+"         when every check passed and 1 when one failed.\n"
+"  2      bad command line\n"
+"  120    could not start: no /dev/kvm, no permission, bad image, missing KVM feature\n"
+"  121    the guest triple-faulted (KVM_EXIT_SHUTDOWN); registers are printed\n"
+"  122    KVM could not run the guest (KVM_EXIT_INTERNAL_ERROR, KVM_EXIT_FAIL_ENTRY,\n"
+"         an unexpected exit); the reason, registers and instruction are printed\n"
+"  123    the guest halted and nothing can ever wake it\n"
+"  124    --timeout expired\n"
+"  125    --strict: the guest touched an address no device owns\n";
+
+enum { OPT_STRICT = 256, OPT_TIMEOUT };
+
+static const struct option long_options[] = {
+	{ "mem",     required_argument, NULL, 'm' },
+	{ "strict",  no_argument,       NULL, OPT_STRICT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "help",    no_argument,       NULL, 'h' },
+	{ "version", no_argument,       NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+long long options_parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v, mult = 1;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case '\0': break;
+	case 'k': case 'K': mult = 1ull << 10; end++; break;
+	case 'm': case 'M': mult = 1ull << 20; end++; break;
+	case 'g': case 'G': mult = 1ull << 30; end++; break;
+	default: return -1;
+	}
+	if (*end == 'i' && end[1] == 'B')	/* accept "16MiB" too */
+		end += 2;
+	if (*end || v > (1ull << 62) / mult)
+		return -1;
+	return (long long)(v * mult);
+}
+
+static int usage_error(FILE *err, const char *fmt, const char *arg)
+{
+	fprintf(err, "tinyvmm: ");
+	fprintf(err, fmt, arg);
+	fprintf(err, " (try 'tinyvmm --help')\n");
+	return EXIT_USAGE;
+}
+
+int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE *err)
+{
+	long long mem;
+	char *end;
+	int c;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mem_size = VM_DEFAULT_MEM;
+	opterr = 0;		/* we print our own messages */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":m:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			mem = options_parse_size(optarg);
+			if (mem < 0)
+				return usage_error(err, "--mem: '%s' is not a size (examples: 16M, 1G, 4194304)", optarg);
+			if ((unsigned long long)mem < VM_MIN_MEM)
+				return usage_error(err, "--mem: %s is too small: the guest needs at least 2M", optarg);
+			if ((unsigned long long)mem > VM_MAX_MEM)
+				return usage_error(err, "--mem: %s is too large: at most 3G (RAM must stay below the device hole at 3 GiB)", optarg);
+			if (mem % 4096)
+				return usage_error(err, "--mem: %s is not a whole number of 4 KiB pages", optarg);
+			cfg->mem_size = (uint64_t)mem;
+			break;
+		case OPT_STRICT:
+			cfg->strict = true;
+			break;
+		case OPT_TIMEOUT:
+			errno = 0;
+			cfg->timeout_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(cfg->timeout_s) ||
+			    cfg->timeout_s <= 0 || cfg->timeout_s > 1e6)
+				return usage_error(err, "--timeout: '%s' is not a number of seconds between 0 and 1000000", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, out);
+			return 0;
+		case 'V':
+			fprintf(out, "tinyvmm %s\n", PACKAGE_VERSION);
+			return 0;
+		case ':':
+			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return usage_error(err, "%s", "no guest image given; usage: tinyvmm [OPTIONS] IMAGE");
+	if (argc - optind > 1)
+		return usage_error(err, "one guest image only; unexpected '%s'", argv[optind + 1]);
+	cfg->image = argv[optind];
+	return -1;
+}

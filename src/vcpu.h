@@ -1,0 +1,38 @@
+/*
+ * vcpu.h - a virtual CPU and its run loop.
+ */
+#ifndef TINYVMM_VCPU_H
+#define TINYVMM_VCPU_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;				/* -1 in unit tests: no KVM behind it */
+	struct kvm_run *run;		/* the page KVM_RUN fills in (mmap of fd) */
+	size_t run_size;
+	pthread_t thread;		/* the thread inside KVM_RUN, for kicks */
+	uint64_t exits;			/* KVM_RUN returns, counted for --stats and bench */
+};
+
+int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id);
+void vcpu_destroy(struct vcpu *vcpu);
+
+/* Act on run->exit_reason after KVM_RUN returned.  False: stop the VM. */
+bool vcpu_handle_exit(struct vcpu *vcpu);
+
+/* KVM_RUN until the VM stops. */
+void vcpu_loop(struct vcpu *vcpu);
+
+/* Make the vCPU thread leave KVM_RUN soon (signal + immediate_exit). */
+void vcpu_kick(struct vcpu *vcpu);
+void vcpu_kick_setup(void);
+
+#endif

@@ -1,0 +1,340 @@
+/*
+ * vm.c - build a PC-shaped virtual machine out of KVM calls.
+ *
+ * The order matters and follows Documentation/virt/kvm/api.rst:
+ *   1. open /dev/kvm, check the API version and the capabilities we rely on;
+ *   2. KVM_CREATE_VM;
+ *   3. give KVM the guest's memory: RAM from 0, the ROM below 4 GiB and its
+ *      alias below 1 MiB (KVM_SET_USER_MEMORY_REGION, one "slot" each);
+ *   4. KVM_CREATE_VCPU, which starts in the x86 reset state: CS selector
+ *      0xF000 with base 0xFFFF0000, IP 0xFFF0, so the first instruction is
+ *      fetched at 0xFFFFFFF0, the last 16 bytes of our ROM;
+ *   5. put devices on the port and MMIO buses.
+ *
+ * Physical memory map (design.md, "Guest ABI"):
+ *   0x00000000-0x0009FFFF  RAM (640 KiB, "conventional memory")
+ *   0x000A0000-0x000DFFFF  nothing: VGA and option ROM holes exit as MMIO
+ *   0x000E0000-0x000FFFFF  last 128 KiB of the ROM (less if the ROM is smaller)
+ *   0x00100000-mem_size    RAM
+ *   4 GiB - rom_size - 4 GiB  the ROM, read-only
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvm.h"
+#include "rom.h"
+#include "vm.h"
+
+/* Where Intel VMX keeps the TSS and identity page table it needs to run real mode. */
+#define VM_TSS_ADDR		0xfeffd000ull
+#define VM_IDENTITY_MAP_ADDR	0xfeffc000ull
+
+enum { SLOT_LOW_RAM, SLOT_HIGH_RAM, SLOT_ROM, SLOT_ROM_ALIAS };
+
+static int setup_error(struct vm *vm, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int setup_error(struct vm *vm, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(vm->diag, "tinyvmm: ");
+	va_start(ap, fmt);
+	vfprintf(vm->diag, fmt, ap);
+	va_end(ap);
+	fprintf(vm->diag, "\n");
+	return EXIT_SETUP;
+}
+
+static int open_kvm(struct vm *vm)
+{
+	int version;
+
+	vm->sys_fd = kvm_open("/dev/kvm");
+	if (vm->sys_fd == -ENOENT)
+		return setup_error(vm, "/dev/kvm does not exist: this machine has no KVM "
+				   "(is the kvm module loaded? is virtualization enabled in the firmware?)");
+	if (vm->sys_fd == -EACCES || vm->sys_fd == -EPERM)
+		return setup_error(vm, "permission denied opening /dev/kvm: add yourself to the kvm group "
+				   "(sudo usermod -aG kvm $USER, then log in again)");
+	if (vm->sys_fd < 0)
+		return setup_error(vm, "cannot open /dev/kvm: %s", strerror(-vm->sys_fd));
+
+	/* The API has been 12 since Linux 2.6.22; anything else is not the API we know. */
+	version = kvm_get_api_version(vm->sys_fd);
+	if (version != KVM_API_VERSION)
+		return setup_error(vm, "KVM API version is %d, tinyvmm needs %d", version, KVM_API_VERSION);
+
+	for (const struct kvm_required_cap *c = kvm_required_caps; c->name; c++)
+		if (kvm_check_extension(vm->sys_fd, c->cap) <= 0)
+			return setup_error(vm, "this KVM lacks %s, which tinyvmm needs (%s)", c->name, c->why);
+	return 0;
+}
+
+static int map_memory(struct vm *vm)
+{
+	uint64_t alias_size = vm->rom_size < ROM_ALIAS_MAX ? vm->rom_size : ROM_ALIAS_MAX;
+	uint32_t rom_flags;
+	int r;
+
+	vm->ram_size = vm->cfg.mem_size;
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		return setup_error(vm, "cannot allocate %zu bytes of guest RAM: %s",
+				   vm->ram_size, strerror(errno));
+	}
+	r = kvm_set_user_memory_region(vm->vm_fd, SLOT_LOW_RAM, 0, 0, VM_LOW_RAM_END, vm->ram);
+	if (!r)
+		r = kvm_set_user_memory_region(vm->vm_fd, SLOT_HIGH_RAM, 0, VM_HIGH_RAM_START,
+					       vm->ram_size - VM_HIGH_RAM_START,
+					       vm->ram + VM_HIGH_RAM_START);
+	if (r)
+		return setup_error(vm, "KVM_SET_USER_MEMORY_REGION (RAM): %s", strerror(-r));
+
+	/*
+	 * With KVM_MEM_READONLY a guest write to the ROM is not applied but
+	 * exits as MMIO, exactly like a write to a real ROM chip going nowhere.
+	 */
+	vm->rom_readonly = kvm_check_extension(vm->vm_fd, KVM_CAP_READONLY_MEM) > 0;
+	rom_flags = vm->rom_readonly ? KVM_MEM_READONLY : 0;
+	r = kvm_set_user_memory_region(vm->vm_fd, SLOT_ROM, rom_flags,
+				       (1ull << 32) - vm->rom_size, vm->rom_size, vm->rom);
+	if (!r)
+		r = kvm_set_user_memory_region(vm->vm_fd, SLOT_ROM_ALIAS, rom_flags,
+					       VM_HIGH_RAM_START - alias_size, alias_size,
+					       vm->rom + vm->rom_size - alias_size);
+	if (r)
+		return setup_error(vm, "KVM_SET_USER_MEMORY_REGION (ROM): %s", strerror(-r));
+	return 0;
+}
+
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, size_t len)
+{
+	uint64_t rom_base = (1ull << 32) - vm->rom_size;
+	uint64_t alias_size = vm->rom_size < ROM_ALIAS_MAX ? vm->rom_size : ROM_ALIAS_MAX;
+	uint64_t alias_base = VM_HIGH_RAM_START - alias_size;
+
+	if (gpa + len < gpa)
+		return NULL;
+	if (gpa + len <= VM_LOW_RAM_END ||
+	    (gpa >= VM_HIGH_RAM_START && gpa + len <= vm->ram_size))
+		return vm->ram + gpa;
+	if (gpa >= alias_base && gpa + len <= VM_HIGH_RAM_START)
+		return vm->rom + vm->rom_size - alias_size + (gpa - alias_base);
+	if (gpa >= rom_base && gpa + len <= (1ull << 32))
+		return vm->rom + (gpa - rom_base);
+	return NULL;
+}
+
+/* ---- devices on the buses ---- */
+
+static void console_tx(void *opaque, uint8_t byte)
+{
+	(void)opaque;
+	putchar(byte);
+}
+
+static void serial_pio_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
+{
+	for (unsigned i = 0; i < size; i++)
+		data[i] = serial_read(opaque, (unsigned)(off + i) & 7);
+}
+
+static void serial_pio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	for (unsigned i = 0; i < size; i++)
+		serial_write(opaque, (unsigned)(off + i) & 7, data[i]);
+}
+
+/*
+ * The exit device (port 0xF4): the guest writes a status and the VM ends.
+ * tinyvmm exits with (value & 0xff); QEMU's isa-debug-exit, at the same port,
+ * makes QEMU exit with (value << 1) | 1, so QEMU can never return 0.
+ */
+static void exit_pio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	(void)off;
+	(void)size;
+	vm_request_stop(opaque, data[0]);
+}
+
+/*
+ * Port 0x80, the POST code port: BIOSes write progress codes there for a
+ * diagnostic card to display.  We keep the last one (vm->post_code); writes
+ * to it are also the cheapest possible exit, which bench/exitcost uses.
+ */
+static void post_pio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	(void)off;
+	(void)size;
+	((struct vm *)opaque)->post_code = data[0];
+}
+
+/* Guest writes to a read-only ROM slot exit as MMIO; a ROM ignores them. */
+static void rom_write_ignored(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	(void)opaque; (void)off; (void)data; (void)size;
+}
+
+static int add_devices(struct vm *vm)
+{
+	uint64_t alias_size = vm->rom_size < ROM_ALIAS_MAX ? vm->rom_size : ROM_ALIAS_MAX;
+	int r;
+
+	bus_init(&vm->pio, "port");
+	bus_init(&vm->mmio, "MMIO");
+	serial_init(&vm->serial, console_tx, vm, (struct irq_line){ 0 });
+	r = bus_add(&vm->pio, SERIAL_COM1_BASE, SERIAL_NPORTS, "serial",
+		    serial_pio_read, serial_pio_write, &vm->serial);
+	if (!r)
+		r = bus_add(&vm->pio, EXIT_PORT, 4, "exit", NULL, exit_pio_write, vm);
+	if (!r)
+		r = bus_add(&vm->pio, POST_PORT, 1, "post", NULL, post_pio_write, vm);
+	if (!r && vm->rom_readonly)
+		r = bus_add(&vm->mmio, (1ull << 32) - vm->rom_size, vm->rom_size, "rom",
+			    NULL, rom_write_ignored, vm);
+	if (!r && vm->rom_readonly)
+		r = bus_add(&vm->mmio, VM_HIGH_RAM_START - alias_size, alias_size, "rom-alias",
+			    NULL, rom_write_ignored, vm);
+	if (r)
+		return setup_error(vm, "internal error placing devices: %s", strerror(-r));
+	return 0;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
+{
+	char err[512];
+	int r;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = *cfg;
+	vm->diag = diag;
+	vm->sys_fd = vm->vm_fd = -1;
+	vm->vcpu.fd = -1;
+
+	if (rom_load(cfg->image, &vm->rom, &vm->rom_size, err, sizeof(err)) < 0)
+		return setup_error(vm, "%s", err);
+	r = open_kvm(vm);
+	if (r)
+		return r;
+	vm->vm_fd = kvm_create_vm(vm->sys_fd);
+	if (vm->vm_fd < 0)
+		return setup_error(vm, "KVM_CREATE_VM: %s", strerror(-vm->vm_fd));
+	/* Only Intel VMX without "unrestricted guest" uses these; elsewhere they are harmless. */
+	r = kvm_set_tss_addr(vm->vm_fd, VM_TSS_ADDR);
+	if (r)
+		return setup_error(vm, "KVM_SET_TSS_ADDR: %s", strerror(-r));
+	if (kvm_check_extension(vm->sys_fd, KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0) {
+		r = kvm_set_identity_map_addr(vm->vm_fd, VM_IDENTITY_MAP_ADDR);
+		if (r)
+			return setup_error(vm, "KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(-r));
+	}
+	r = map_memory(vm);
+	if (r)
+		return r;
+	r = vcpu_create(&vm->vcpu, vm, 0);
+	if (r)
+		return r;
+	return add_devices(vm);
+}
+
+void vm_request_stop(struct vm *vm, int status)
+{
+	if (!vm->stop_requested) {
+		vm->exit_status = status & 0xff;
+		vm->stop_requested = 1;
+	}
+}
+
+bool vm_unhandled(struct vm *vm, bool mmio, bool write, uint64_t addr,
+		  const uint8_t *data, unsigned size)
+{
+	uint64_t value = 0;
+	int i;
+
+	for (i = 0; i < vm->nreported; i++)
+		if (vm->reported[i].mmio == mmio && vm->reported[i].addr == addr)
+			break;
+	if (i == vm->nreported || vm->cfg.strict) {
+		memcpy(&value, data, size < 8 ? size : 8);
+		fprintf(vm->diag, "tinyvmm: unhandled %s %s at %#0*llx (%u byte%s",
+			mmio ? "MMIO" : "port", write ? "write" : "read",
+			mmio ? 10 : 6, (unsigned long long)addr, size, size == 1 ? "" : "s");
+		if (write)
+			fprintf(vm->diag, ", value %#llx)", (unsigned long long)value);
+		else
+			fprintf(vm->diag, ")");
+		if (vm->cfg.strict) {
+			fprintf(vm->diag, ": stopping (--strict)\n");
+			vm_request_stop(vm, EXIT_STRICT);
+			return false;
+		}
+		fprintf(vm->diag, "%s; reported once per address\n",
+			write ? ": ignored" : ": reads as all ones");
+		if (vm->nreported < VM_REPORTED_MAX) {
+			vm->reported[vm->nreported].mmio = mmio;
+			vm->reported[vm->nreported].addr = addr;
+			vm->nreported++;
+		} else if (vm->nreported == VM_REPORTED_MAX) {
+			fprintf(vm->diag, "tinyvmm: too many unhandled addresses; no more will be reported\n");
+			vm->nreported++;
+		}
+	}
+	return true;
+}
+
+/* --timeout: a thread that sleeps, then stops the VM and kicks the vCPU. */
+static void *watchdog_main(void *opaque)
+{
+	struct vm *vm = opaque;
+	double t = vm->cfg.timeout_s;
+	struct timespec ts = { .tv_sec = (time_t)t, .tv_nsec = (long)((t - (double)(time_t)t) * 1e9) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	if (!vm->stop_requested) {
+		fprintf(vm->diag, "tinyvmm: --timeout: the guest did not exit within %g s; stopping it\n", t);
+		vm_request_stop(vm, EXIT_TIMEOUT);
+		vcpu_kick(&vm->vcpu);
+	}
+	return NULL;
+}
+
+int vm_run(struct vm *vm)
+{
+	vm->vcpu.thread = pthread_self();
+	if (vm->cfg.timeout_s > 0) {
+		if (pthread_create(&vm->watchdog, NULL, watchdog_main, vm) == 0)
+			vm->watchdog_running = true;
+	}
+	vcpu_loop(&vm->vcpu);
+	fflush(stdout);
+	if (vm->watchdog_running) {
+		pthread_cancel(vm->watchdog);
+		pthread_join(vm->watchdog, NULL);
+		vm->watchdog_running = false;
+	}
+	return vm->exit_status;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	vcpu_destroy(&vm->vcpu);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	rom_free(vm->rom, vm->rom_size);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->sys_fd >= 0)
+		close(vm->sys_fd);
+	vm->ram = vm->rom = NULL;
+	vm->vm_fd = vm->sys_fd = -1;
+}

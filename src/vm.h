@@ -1,0 +1,91 @@
+/*
+ * vm.h - one virtual machine: its memory map, buses, devices and vCPU.
+ */
+#ifndef TINYVMM_VM_H
+#define TINYVMM_VM_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bus.h"
+#include "vcpu.h"
+#include "devices/serial.h"
+
+/* tinyvmm's own exit statuses (0-255 otherwise come from the guest's port 0xF4 write) */
+#define EXIT_USAGE		2	/* bad command line */
+#define EXIT_SETUP		120	/* no /dev/kvm, bad image, missing KVM capability */
+#define EXIT_TRIPLE_FAULT	121	/* the guest triple-faulted (KVM_EXIT_SHUTDOWN) */
+#define EXIT_KVM_ERROR		122	/* KVM could not run the guest (internal error, failed entry) */
+#define EXIT_GUEST_STUCK	123	/* HLT that nothing can ever wake */
+#define EXIT_TIMEOUT		124	/* --timeout expired */
+#define EXIT_STRICT		125	/* --strict: the guest touched an address nobody owns */
+
+#define VM_DEFAULT_MEM		(16ull << 20)
+#define VM_MIN_MEM		(2ull << 20)
+#define VM_MAX_MEM		(3ull << 30)	/* RAM stays below the 0xC0000000 device hole */
+
+/* The legacy hole in the first megabyte: VGA memory and BIOS area. */
+#define VM_LOW_RAM_END		0xa0000
+#define VM_HIGH_RAM_START	0x100000
+
+#define EXIT_PORT		0xf4	/* the exit device, as QEMU's isa-debug-exit */
+#define POST_PORT		0x80	/* BIOS POST codes */
+
+struct vm_config {
+	const char *image;
+	uint64_t mem_size;
+	bool strict;
+	double timeout_s;	/* 0: none */
+};
+
+#define VM_REPORTED_MAX 64
+
+struct vm {
+	struct vm_config cfg;
+	FILE *diag;			/* where tinyvmm's own messages go (stderr) */
+
+	int sys_fd;			/* /dev/kvm */
+	int vm_fd;
+	uint8_t *ram;
+	size_t ram_size;
+	uint8_t *rom;
+	size_t rom_size;
+	bool rom_readonly;		/* KVM_CAP_READONLY_MEM: guest writes to the ROM exit as MMIO */
+
+	struct bus pio;			/* port I/O: 0x0000-0xffff */
+	struct bus mmio;		/* physical addresses no memory slot covers */
+	struct serial serial;
+	uint8_t post_code;		/* last byte written to port 0x80 */
+	struct vcpu vcpu;
+
+	/* unhandled accesses already reported (each address once) */
+	struct { bool mmio; uint64_t addr; } reported[VM_REPORTED_MAX];
+	int nreported;
+
+	/* how the run ended */
+	volatile sig_atomic_t stop_requested;	/* set by the exit device or the watchdog */
+	int exit_status;
+	pthread_t watchdog;
+	bool watchdog_running;
+};
+
+/* Create everything; on failure print why on vm->diag and return EXIT_SETUP. */
+int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag);
+/* Run the guest until it exits; returns the process exit status. */
+int vm_run(struct vm *vm);
+void vm_destroy(struct vm *vm);
+
+/* Host pointer for [gpa, gpa+len) if it is RAM or ROM, else NULL. */
+void *vm_gpa_to_host(struct vm *vm, uint64_t gpa, size_t len);
+
+/* Ask the vCPU loop to stop with this status (exit device, watchdog). */
+void vm_request_stop(struct vm *vm, int status);
+
+/* Report an access nobody claimed; returns false if --strict says stop. */
+bool vm_unhandled(struct vm *vm, bool mmio, bool write, uint64_t addr,
+		  const uint8_t *data, unsigned size);
+
+#endif
