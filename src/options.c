@@ -23,6 +23,10 @@ static const char usage_text[] =
 "      --strict          stop the guest at its first access to a port or MMIO\n"
 "                        address no device owns (default: report it once, ignore it)\n"
 "      --timeout SECONDS stop the guest if it has not exited after SECONDS\n"
+"      --irqchip MODE    where the interrupt controllers live; MODE is 'none':\n"
+"                        all of them are tinyvmm's userspace models (chapters 1-5;\n"
+"                        'split' and 'kernel' come with chapters 6 and 7)\n"
+"  -t, --trace           print each step of every interrupt on standard error\n"
 "  -h, --help            show this help and exit\n"
 "  -V, --version         show the version and exit\n"
 "\n"
@@ -42,14 +46,18 @@ static const char usage_text[] =
 "         an unexpected exit); the reason, registers and instruction are printed\n"
 "  123    the guest halted and nothing can ever wake it\n"
 "  124    --timeout expired\n"
-"  125    --strict: the guest touched an address no device owns\n";
+"  125    --strict: the guest touched an address no device owns\n"
+"\n"
+"Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it).\n";
 
-enum { OPT_STRICT = 256, OPT_TIMEOUT };
+enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP };
 
 static const struct option long_options[] = {
 	{ "mem",     required_argument, NULL, 'm' },
 	{ "strict",  no_argument,       NULL, OPT_STRICT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
+	{ "trace",   no_argument,       NULL, 't' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -98,7 +106,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 	cfg->mem_size = VM_DEFAULT_MEM;
 	opterr = 0;		/* we print our own messages */
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":m:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:thV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			mem = options_parse_size(optarg);
@@ -121,6 +129,14 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			if (errno || end == optarg || *end || !isfinite(cfg->timeout_s) ||
 			    cfg->timeout_s <= 0 || cfg->timeout_s > 1e6)
 				return usage_error(err, "--timeout: '%s' is not a number of seconds between 0 and 1000000", optarg);
+			break;
+		case OPT_IRQCHIP:
+			if (strcmp(optarg, "none") != 0)
+				return usage_error(err, "--irqchip: '%s' is not available; this version has 'none' "
+						   "('split' and 'kernel' are not written yet)", optarg);
+			break;
+		case 't':
+			cfg->trace = true;
 			break;
 		case 'h':
 			fputs(usage_text, out);

@@ -106,13 +106,15 @@ static bool handle_io(struct vcpu *vcpu)
 		vm_request_stop(vm, EXIT_KVM_ERROR);
 		return false;
 	}
+	pthread_mutex_lock(&vm->lock);
 	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
 		bool claimed = write ? bus_write(&vm->pio, run->io.port, data, size)
 				     : bus_read(&vm->pio, run->io.port, data, size);
 
 		if (!claimed && !vm_unhandled(vm, false, write, run->io.port, data, size))
-			return false;
+			break;
 	}
+	pthread_mutex_unlock(&vm->lock);
 	return !vm->stop_requested;
 }
 
@@ -130,29 +132,100 @@ static bool handle_mmio(struct vcpu *vcpu)
 		vm_request_stop(vm, EXIT_KVM_ERROR);
 		return false;
 	}
+	pthread_mutex_lock(&vm->lock);
 	claimed = write ? bus_write(&vm->mmio, run->mmio.phys_addr, run->mmio.data, size)
 			: bus_read(&vm->mmio, run->mmio.phys_addr, run->mmio.data, size);
-	if (!claimed && !vm_unhandled(vm, true, write, run->mmio.phys_addr, run->mmio.data, size))
-		return false;
+	if (!claimed)
+		vm_unhandled(vm, true, write, run->mmio.phys_addr, run->mmio.data, size);
+	pthread_mutex_unlock(&vm->lock);
 	return !vm->stop_requested;
 }
 
 /*
- * KVM_EXIT_HLT: with the local APIC in userspace, KVM hands HLT to us.  In
- * chapters 1-2 nothing can ever raise an interrupt, so a halted guest would
- * sleep forever: say so instead of hanging.
+ * KVM_EXIT_HLT: with the local APIC in userspace, KVM hands HLT to us: the
+ * guest waits for an interrupt, and only our devices can produce one.  So we
+ * sleep until the PIC raises INTR (the timer thread or the watchdog signals
+ * halt_cond): an idle guest costs no host CPU.  If nothing can ever wake the
+ * guest, say so instead of sleeping forever.
  */
 static bool handle_hlt(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
+	const char *why = NULL;
 
+	pthread_mutex_lock(&vm->lock);
+	if (!vcpu->run->if_flag)
+		why = "interrupts disabled (IF=0)";
+	else if ((vm->pic.chip[PIC_MASTER].imr & 0xff) == 0xff && !pic_intr(&vm->pic))
+		why = "every 8259A input masked";
+	if (!why) {
+		TRACE(&vm->trace, "vcpu: hlt -> sleep until INTR");
+		vm->vcpu_halted = true;
+		while (!pic_intr(&vm->pic) && !vm->stop_requested)
+			pthread_cond_wait(&vm->halt_cond, &vm->lock);
+		vm->vcpu_halted = false;
+		TRACE(&vm->trace, "vcpu: woken from hlt");
+	}
+	pthread_mutex_unlock(&vm->lock);
+	if (!why)
+		return !vm->stop_requested;
 	fprintf(vm->diag, "tinyvmm: the guest executed HLT with %s, so nothing can ever wake it; "
-		"stopping (end a guest by writing its status to port 0xf4)\n",
-		vcpu->run->if_flag ? "no interrupt source in this configuration"
-				   : "interrupts disabled (IF=0)");
+		"stopping (end a guest by writing its status to port 0xf4)\n", why);
 	diagnose_registers(vcpu, vm->diag);
 	vm_request_stop(vm, EXIT_GUEST_STUCK);
 	return false;
+}
+
+/*
+ * Check the INTR "pin" before entering the guest (chapter 3).
+ *
+ * A real CPU samples INTR at instruction boundaries when EFLAGS.IF = 1.
+ * KVM_INTERRUPT is our way to present one vector, but KVM accepts it only
+ * when the guest can take it now: run->ready_for_interrupt_injection and
+ * run->if_flag (both as of the last exit).  If it cannot, we set
+ * run->request_interrupt_window: KVM then enters the guest and exits with
+ * KVM_EXIT_IRQ_WINDOW_OPEN as soon as IF=1 and no STI/MOV SS shadow blocks.
+ *
+ * The PIC is acknowledged (INTA: IRR -> ISR) only when we really inject,
+ * never earlier: an acknowledged but undelivered vector would be lost.  And
+ * never twice before the guest ran: KVM keeps one pending vector, a second
+ * KVM_INTERRUPT would overwrite the first.  'inject_inflight' guards that
+ * when KVM_RUN returned -EINTR without entering the guest.
+ */
+static void inject_interrupt(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct kvm_run *run = vcpu->run;
+
+	/*
+	 * Fast path, no lock: INTR low and no window requested.  If INTR rises
+	 * just after this read, the raiser kicks us (irq_intr_changed), and
+	 * KVM_RUN returns at once thanks to immediate_exit.
+	 */
+	if (!__atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE) && !run->request_interrupt_window)
+		return;
+	pthread_mutex_lock(&vm->lock);
+	if (!pic_intr(&vm->pic) || vcpu->inject_inflight) {
+		run->request_interrupt_window = 0;
+	} else if (run->ready_for_interrupt_injection && run->if_flag) {
+		struct pic_state_summary s;
+		int vector = pic_intack(&vm->pic);
+		int r = kvm_interrupt(vcpu->fd, (uint32_t)vector);
+
+		vm->intr_line = pic_intr(&vm->pic);
+		pic_summary(&vm->pic, &s);
+		TRACE(&vm->trace, "vcpu: INTR high, guest ready -> KVM_INTERRUPT vector %#04x "
+		      "(pic inta: irr=%02x/%02x isr=%02x/%02x)", vector, s.irr[0], s.irr[1], s.isr[0], s.isr[1]);
+		if (r < 0)
+			fprintf(vm->diag, "tinyvmm: KVM_INTERRUPT vector %#x: %s\n", vector, strerror(-r));
+		vcpu->inject_inflight = true;
+		run->request_interrupt_window = 0;
+	} else if (!run->request_interrupt_window) {
+		TRACE(&vm->trace, "vcpu: INTR high, guest not ready (IF=%d) -> request interrupt window",
+		      run->if_flag);
+		run->request_interrupt_window = 1;
+	}
+	pthread_mutex_unlock(&vm->lock);
 }
 
 bool vcpu_handle_exit(struct vcpu *vcpu)
@@ -167,6 +240,10 @@ bool vcpu_handle_exit(struct vcpu *vcpu)
 		return handle_mmio(vcpu);
 	case KVM_EXIT_HLT:
 		return handle_hlt(vcpu);
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		/* The guest can take an interrupt now; the loop injects it before re-entry. */
+		TRACE(&vm->trace, "vcpu: KVM_EXIT_IRQ_WINDOW_OPEN");
+		return !vm->stop_requested;
 	case KVM_EXIT_INTR:
 		/* A signal interrupted KVM_RUN (a kick); the loop looks at why. */
 		return !vm->stop_requested;
@@ -203,8 +280,10 @@ void vcpu_loop(struct vcpu *vcpu)
 
 	this_thread_run = run;
 	while (!vm->stop_requested) {
-		int r = kvm_run(vcpu->fd);
+		int r;
 
+		inject_interrupt(vcpu);
+		r = kvm_run(vcpu->fd);
 		vcpu->exits++;
 		if (r == -EINTR || r == -EAGAIN) {
 			/* kicked: immediate_exit did its job; clear it for the next entry */
@@ -218,6 +297,7 @@ void vcpu_loop(struct vcpu *vcpu)
 			vm_request_stop(vm, EXIT_KVM_ERROR);
 			break;
 		}
+		vcpu->inject_inflight = false;	/* the guest ran: any injected vector was taken */
 		if (!vcpu_handle_exit(vcpu))
 			break;
 	}

@@ -19,7 +19,8 @@ struct vcpu {
 	struct kvm_run *run;		/* the page KVM_RUN fills in (mmap of fd) */
 	size_t run_size;
 	pthread_t thread;		/* the thread inside KVM_RUN, for kicks */
-	uint64_t exits;			/* KVM_RUN returns, counted for --stats and bench */
+	uint64_t exits;			/* KVM_RUN returns, counted for the bench */
+	bool inject_inflight;		/* KVM_INTERRUPT done, the guest has not run since */
 };
 
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id);

@@ -11,7 +11,10 @@
 #include <stdio.h>
 
 #include "bus.h"
+#include "trace.h"
 #include "vcpu.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
 #include "devices/serial.h"
 
 /* tinyvmm's own exit statuses (0-255 otherwise come from the guest's port 0xF4 write) */
@@ -39,7 +42,15 @@ struct vm_config {
 	uint64_t mem_size;
 	bool strict;
 	double timeout_s;	/* 0: none */
+	bool trace;		/* --trace */
 };
+
+/* A device's port range that must know its own base port (irq.c). */
+struct port_window {
+	struct vm *vm;
+	uint16_t base;
+};
+#define VM_PORT_WINDOWS 5
 
 #define VM_REPORTED_MAX 64
 
@@ -61,6 +72,25 @@ struct vm {
 	uint8_t post_code;		/* last byte written to port 0x80 */
 	struct vcpu vcpu;
 
+	/*
+	 * The interrupt path (irq.c).  'lock' guards every device model: the
+	 * vCPU thread holds it while it dispatches a port or MMIO access, the
+	 * timer thread while it advances the PIT.
+	 */
+	pthread_mutex_t lock;
+	bool lock_ready;
+	struct pic pic;
+	struct pit pit;
+	int irq_level[16];		/* ISA IRQ line levels as the devices drive them */
+	bool intr_line;			/* pic_intr() as of the last change, readable without the lock */
+	struct port_window window[VM_PORT_WINDOWS];
+	bool vcpu_halted;		/* the vCPU sleeps in HLT, waiting for halt_cond */
+	pthread_cond_t halt_cond;	/* signalled when INTR rises or the VM stops */
+	pthread_cond_t timer_cond;	/* signalled when the guest reprograms the PIT */
+	pthread_t timer_thread;
+	bool timer_running, timer_stop;
+	struct trace trace;
+
 	/* unhandled accesses already reported (each address once) */
 	struct { bool mmio; uint64_t addr; } reported[VM_REPORTED_MAX];
 	int nreported;
@@ -69,7 +99,8 @@ struct vm {
 	volatile sig_atomic_t stop_requested;	/* set by the exit device or the watchdog */
 	int exit_status;
 	pthread_t watchdog;
-	bool watchdog_running;
+	pthread_cond_t watchdog_cond;	/* signalled when the run ends */
+	bool watchdog_running, run_done;
 };
 
 /* Create everything; on failure print why on vm->diag and return EXIT_SETUP. */

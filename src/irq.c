@@ -1,0 +1,216 @@
+/*
+ * irq.c - the machine's interrupt wiring, with every controller in userspace
+ * (--irqchip=none, chapters 1-5).
+ *
+ *   device --irq_line--> irq_set_level() --> 8259A model --INTR--> vCPU loop
+ *     (PIT ch0: IRQ0, UART: IRQ4, test device: any IRQ)        (vcpu.c injects)
+ *
+ * In KVM's own in-kernel version of this path the same steps are called
+ * kvm_set_irq() -> kvm_pic_set_irq() -> pic_update_irq() -> kvm_vcpu_kick().
+ *
+ * Locking: one mutex, vm->lock, guards every device model.  The vCPU thread
+ * holds it while a port access is dispatched; the timer thread holds it while
+ * it advances the PIT.  So irq_set_level() always runs with the lock held,
+ * from either thread, and the models themselves need no locking at all.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "irq.h"
+#include "vm.h"
+
+#define TESTDEV_IRQ_PORT	0x2000	/* QEMU pc-testdev: outb(0x2000 + n, level) drives ISA IRQ n */
+#define TESTDEV_NIRQ		24
+
+static const char *irq_source(int irq)
+{
+	switch (irq) {
+	case 0: return "pit0";
+	case SERIAL_COM1_IRQ: return "uart";
+	default: return "testdev";
+	}
+}
+
+static void trace_pic(struct vm *vm, const char *what)
+{
+	struct pic_state_summary s;
+
+	pic_summary(&vm->pic, &s);
+	TRACE(&vm->trace, "%s | pic: irr=%02x/%02x isr=%02x/%02x imr=%02x/%02x -> INTR %s",
+	      what, s.irr[0], s.irr[1], s.isr[0], s.isr[1], s.imr[0], s.imr[1],
+	      pic_intr(&vm->pic) ? "high" : "low");
+}
+
+void irq_intr_changed(struct vm *vm)
+{
+	bool intr = pic_intr(&vm->pic);
+
+	/* A copy the vCPU loop may read without the lock (see inject_interrupt). */
+	__atomic_store_n(&vm->intr_line, intr, __ATOMIC_RELEASE);
+	if (!intr)
+		return;
+	if (vm->vcpu_halted) {
+		/* The vCPU thread sleeps in handle_hlt(): wake it. */
+		pthread_cond_signal(&vm->halt_cond);
+	} else if (!pthread_equal(pthread_self(), vm->vcpu.thread)) {
+		/*
+		 * The vCPU may be inside KVM_RUN running guest code; it would
+		 * not look at INTR before its next exit.  Kick it out
+		 * (kvm_vcpu_kick() is the in-kernel equivalent).
+		 */
+		vcpu_kick(&vm->vcpu);
+	}
+	/* else: we are the vCPU thread, which checks INTR before every entry */
+}
+
+void irq_set_level(void *opaque, int irq, int level)
+{
+	struct vm *vm = opaque;
+	char what[64];
+
+	if (irq < 0 || irq >= 16 || vm->irq_level[irq] == level)
+		return;
+	vm->irq_level[irq] = level;
+	pic_set_irq(&vm->pic, irq, level);
+	if (vm->trace.on) {
+		snprintf(what, sizeof(what), "%s: irq%d %s", irq_source(irq), irq, level ? "rises" : "falls");
+		trace_pic(vm, what);
+	}
+	irq_intr_changed(vm);
+}
+
+/* ---- the port windows: each knows its base port, the models want absolute ports ---- */
+
+static void pic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
+{
+	struct port_window *w = opaque;
+
+	for (unsigned i = 0; i < size; i++)
+		data[i] = pic_port_read(&w->vm->pic, (uint16_t)(w->base + off + i));
+}
+
+static void pic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	struct port_window *w = opaque;
+	struct vm *vm = w->vm;
+	char what[64];
+
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t port = (uint16_t)(w->base + off + i);
+
+		pic_port_write(&vm->pic, port, data[i]);
+		if (vm->trace.on) {
+			snprintf(what, sizeof(what), "guest: pic port %#x <- %02x", port, data[i]);
+			trace_pic(vm, what);
+		}
+	}
+	/* An EOI or an unmask can let a waiting request through. */
+	irq_intr_changed(vm);
+}
+
+static void pit_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
+{
+	struct port_window *w = opaque;
+
+	for (unsigned i = 0; i < size; i++)
+		data[i] = pit_port_read(&w->vm->pit, (uint16_t)(w->base + off + i));
+}
+
+static void pit_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	struct port_window *w = opaque;
+
+	for (unsigned i = 0; i < size; i++)
+		pit_port_write(&w->vm->pit, (uint16_t)(w->base + off + i), data[i]);
+	/* The guest reprogrammed the PIT: the timer thread must recompute its deadline. */
+	pthread_cond_signal(&w->vm->timer_cond);
+}
+
+static void testdev_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
+{
+	struct vm *vm = opaque;
+
+	for (unsigned i = 0; i < size; i++)
+		data[i] = off + i < 16 ? (uint8_t)vm->irq_level[off + i] : 0;
+}
+
+static void testdev_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	(void)size;
+	irq_set_level(opaque, (int)off, data[0] & 1);
+}
+
+int irq_devices_add(struct vm *vm)
+{
+	static const struct { uint16_t base, len; int pit; const char *name; } windows[VM_PORT_WINDOWS] = {
+		{ PIC_MASTER_CMD,  2, 0, "pic-master" },
+		{ PIC_SLAVE_CMD,   2, 0, "pic-slave" },
+		{ PIC_ELCR_MASTER, 2, 0, "elcr" },
+		{ PIT_PORT_CH0,    4, 1, "pit" },
+		{ PIT_PORT_SYSCTL, 1, 1, "port61" },
+	};
+	int r = 0;
+
+	pic_init(&vm->pic);
+	pit_init(&vm->pit, &host_clock, (struct irq_line){ irq_set_level, vm, 0 });
+	for (int i = 0; i < VM_PORT_WINDOWS && !r; i++) {
+		vm->window[i] = (struct port_window){ vm, windows[i].base };
+		r = bus_add(&vm->pio, windows[i].base, windows[i].len, windows[i].name,
+			    windows[i].pit ? pit_window_read : pic_window_read,
+			    windows[i].pit ? pit_window_write : pic_window_write, &vm->window[i]);
+	}
+	if (!r)
+		r = bus_add(&vm->pio, TESTDEV_IRQ_PORT, TESTDEV_NIRQ, "testdev-irq",
+			    testdev_read, testdev_write, vm);
+	return r;
+}
+
+/*
+ * The timer thread: sleep until the PIT's next output change, advance it,
+ * repeat.  pit_update() drives IRQ0 through irq_set_level(), which kicks the
+ * vCPU if the PIC now asserts INTR.  A guest write to the PIT signals
+ * timer_cond so a new programming takes effect at once.
+ */
+static void *timer_main(void *opaque)
+{
+	struct vm *vm = opaque;
+
+	pthread_mutex_lock(&vm->lock);
+	while (!vm->timer_stop) {
+		uint64_t deadline = pit_next_event_ns(&vm->pit);
+
+		if (deadline == UINT64_MAX) {
+			pthread_cond_wait(&vm->timer_cond, &vm->lock);
+		} else if (deadline > clock_now_ns(&host_clock)) {
+			struct timespec ts = {
+				.tv_sec = (time_t)(deadline / 1000000000u),
+				.tv_nsec = (long)(deadline % 1000000000u),
+			};
+			pthread_cond_timedwait(&vm->timer_cond, &vm->lock, &ts);
+		}
+		pit_update(&vm->pit);
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return NULL;
+}
+
+int irq_timer_start(struct vm *vm)
+{
+	int r = pthread_create(&vm->timer_thread, NULL, timer_main, vm);
+
+	vm->timer_running = r == 0;
+	return -r;
+}
+
+void irq_timer_stop(struct vm *vm)
+{
+	if (!vm->timer_running)
+		return;
+	pthread_mutex_lock(&vm->lock);
+	vm->timer_stop = true;
+	pthread_cond_signal(&vm->timer_cond);
+	pthread_mutex_unlock(&vm->lock);
+	pthread_join(vm->timer_thread, NULL);
+	vm->timer_running = false;
+}

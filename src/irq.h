@@ -1,0 +1,29 @@
+/*
+ * irq.h - the interrupt wiring of the machine: which controller a device's
+ * line reaches, and how the controller's output reaches the vCPU.
+ */
+#ifndef TINYVMM_IRQ_H
+#define TINYVMM_IRQ_H
+
+#include <stdbool.h>
+
+struct vm;
+
+/*
+ * Drive ISA IRQ 'irq' to 'level'.  This is the set_level of every device's
+ * struct irq_line.  Called with vm->lock held (every device callback is).
+ */
+void irq_set_level(void *vm, int irq, int level);
+
+/*
+ * The PIC's INTR output may have changed: make sure the vCPU notices, by
+ * waking it from HLT or kicking it out of KVM_RUN.  vm->lock held.
+ */
+void irq_intr_changed(struct vm *vm);
+
+/* Put the PIC, the PIT and the test device on the port bus; start the PIT's timer thread. */
+int irq_devices_add(struct vm *vm);
+int irq_timer_start(struct vm *vm);
+void irq_timer_stop(struct vm *vm);
+
+#endif

@@ -1,0 +1,519 @@
+/*
+ * test_exit.c - unit tests for vcpu_handle_exit() (src/vcpu.c) without /dev/kvm.
+ *
+ * Each case builds a struct vm by hand: a calloc'ed "kvm_run page", recording
+ * fake devices on the port and MMIO buses, and a memstream for tinyvmm's
+ * messages.  It fills in run->exit_reason and the fields KVM would have
+ * written, calls vcpu_handle_exit() and looks at what the devices saw, the
+ * return value, vm->exit_status and the messages.  vcpu.fd is -1, so any
+ * attempt to read registers fails and says so.
+ */
+#include "tap.h"
+#include "vm.h"
+
+#define RUN_SIZE	8192
+#define DATA_OFFSET	4096
+#define FAKE_PORT	0x100	/* fake port device: 0x100-0x107 */
+#define STOP_PORT	0xf4	/* a stand-in for the exit device */
+#define FAKE_MMIO	0xfed00000ull
+
+struct fake {
+	int reads, writes;
+	uint64_t offset[16];
+	unsigned size[16];
+	uint8_t wbytes[64];	/* every byte written, in order */
+	int nwbytes;
+	uint8_t next_read;	/* reads return next_read, next_read + 1, ... */
+};
+
+static void fake_read(void *opaque, uint64_t offset, uint8_t *data, unsigned size)
+{
+	struct fake *f = opaque;
+
+	if (f->reads < 16) {
+		f->offset[f->reads] = offset;
+		f->size[f->reads] = size;
+	}
+	f->reads++;
+	for (unsigned i = 0; i < size; i++)
+		data[i] = f->next_read++;
+}
+
+static void fake_write(void *opaque, uint64_t offset, const uint8_t *data, unsigned size)
+{
+	struct fake *f = opaque;
+
+	if (f->writes < 16) {
+		f->offset[f->writes] = offset;
+		f->size[f->writes] = size;
+	}
+	f->writes++;
+	for (unsigned i = 0; i < size && f->nwbytes < (int)sizeof(f->wbytes); i++)
+		f->wbytes[f->nwbytes++] = data[i];
+}
+
+static void stop_write(void *opaque, uint64_t offset, const uint8_t *data, unsigned size)
+{
+	vm_request_stop(opaque, data[0]);
+}
+
+static struct vm *vm;
+static struct kvm_run *run;
+static struct fake pdev, mdev;
+static char *diag_buf;
+static size_t diag_len;
+
+static void setup(void)
+{
+	memset(&pdev, 0, sizeof(pdev));
+	memset(&mdev, 0, sizeof(mdev));
+	pdev.next_read = 0x10;
+	mdev.next_read = 0xa0;
+	vm = calloc(1, sizeof(*vm));
+	vm->diag = open_memstream(&diag_buf, &diag_len);
+	vm->sys_fd = vm->vm_fd = -1;
+	pthread_mutex_init(&vm->lock, NULL);
+	pthread_cond_init(&vm->halt_cond, NULL);
+	pic_init(&vm->pic);
+	bus_init(&vm->pio, "port");
+	bus_init(&vm->mmio, "MMIO");
+	bus_add(&vm->pio, FAKE_PORT, 8, "fake", fake_read, fake_write, &pdev);
+	bus_add(&vm->pio, STOP_PORT, 4, "stop", NULL, stop_write, vm);
+	bus_add(&vm->mmio, FAKE_MMIO, 0x1000, "fake-mmio", fake_read, fake_write, &mdev);
+	vm->vcpu.vm = vm;
+	vm->vcpu.fd = -1;
+	vm->vcpu.run = calloc(1, RUN_SIZE);
+	vm->vcpu.run_size = RUN_SIZE;
+	run = vm->vcpu.run;
+}
+
+static void teardown(void)
+{
+	fclose(vm->diag);
+	free(diag_buf);
+	diag_buf = NULL;
+	free(vm->vcpu.run);
+	pthread_cond_destroy(&vm->halt_cond);
+	pthread_mutex_destroy(&vm->lock);
+	free(vm);
+	vm = NULL;
+	run = NULL;
+}
+
+/* tinyvmm's messages so far */
+static const char *messages(void)
+{
+	fflush(vm->diag);
+	return diag_buf ? diag_buf : "";
+}
+
+static int occurrences(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static uint8_t *io_data(void)
+{
+	return (uint8_t *)run + DATA_OFFSET;
+}
+
+static void set_io(uint8_t direction, uint16_t port, uint8_t size, uint32_t count)
+{
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = direction;
+	run->io.port = port;
+	run->io.size = size;
+	run->io.count = count;
+	run->io.data_offset = DATA_OFFSET;
+}
+
+static void set_mmio(uint64_t addr, uint32_t len, bool is_write)
+{
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = addr;
+	run->mmio.len = len;
+	run->mmio.is_write = is_write;
+}
+
+static void test_io(void)
+{
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT + 3, 1, 1);
+	io_data()[0] = 0x41;
+	ok(vcpu_handle_exit(&vm->vcpu), "IO out, 1 byte, to the fake port: continue");
+	is(pdev.writes, 1, "device written once");
+	is(pdev.offset[0], 3, "at offset 3");
+	is(pdev.size[0], 1, "size 1");
+	is(pdev.wbytes[0], 0x41, "byte 0x41");
+	is(pdev.reads, 0, "not read");
+	is(strlen(messages()), 0, "no message");
+	ok(!vm->stop_requested, "no stop");
+
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 2, 1);
+	io_data()[0] = 0x34;
+	io_data()[1] = 0x12;
+	ok(vcpu_handle_exit(&vm->vcpu), "IO out, 2 bytes: continue");
+	is(pdev.size[1], 2, "size 2");
+	ok(pdev.wbytes[1] == 0x34 && pdev.wbytes[2] == 0x12, "both bytes, little-endian order");
+
+	set_io(KVM_EXIT_IO_IN, FAKE_PORT + 5, 1, 1);
+	io_data()[0] = 0;
+	ok(vcpu_handle_exit(&vm->vcpu), "IO in, 1 byte: continue");
+	is(pdev.reads, 1, "device read once");
+	is(pdev.offset[0], 5, "at offset 5");
+	is(io_data()[0], 0x10, "device's value written into the kvm_run page");
+
+	set_io(KVM_EXIT_IO_IN, FAKE_PORT, 4, 1);
+	memset(io_data(), 0, 8);
+	ok(vcpu_handle_exit(&vm->vcpu), "IO in, 4 bytes: continue");
+	ok(io_data()[0] == 0x11 && io_data()[3] == 0x14, "4 bytes from the device");
+	is(io_data()[4], 0, "nothing past the 4 bytes");
+	teardown();
+}
+
+static void test_io_rep(void)
+{
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 3);
+	memcpy(io_data(), "abc", 3);
+	ok(vcpu_handle_exit(&vm->vcpu), "rep outsb, count 3: continue");
+	is(pdev.writes, 3, "device called 3 times");
+	ok(pdev.offset[0] == 0 && pdev.offset[1] == 0 && pdev.offset[2] == 0, "same port each time");
+	ok(pdev.nwbytes == 3 && memcmp(pdev.wbytes, "abc", 3) == 0, "consecutive bytes 'a' 'b' 'c'");
+
+	set_io(KVM_EXIT_IO_IN, FAKE_PORT + 1, 2, 3);
+	memset(io_data(), 0, 8);
+	ok(vcpu_handle_exit(&vm->vcpu), "rep insw, count 3: continue");
+	is(pdev.reads, 3, "device read 3 times");
+	is(pdev.size[2], 2, "2 bytes each");
+	ok(io_data()[0] == 0x10 && io_data()[1] == 0x11 && io_data()[4] == 0x14 && io_data()[5] == 0x15,
+	   "results laid out one after another");
+	is(io_data()[6], 0, "nothing past 3 words");
+	teardown();
+}
+
+static void test_io_unclaimed(void)
+{
+	const char *m;
+
+	setup();
+	set_io(KVM_EXIT_IO_OUT, 0x1234, 1, 1);
+	io_data()[0] = 0x5a;
+	ok(vcpu_handle_exit(&vm->vcpu), "write to an unclaimed port: continue");
+	m = messages();
+	is(occurrences(m, "unhandled port write"), 1, "one 'unhandled port write' message");
+	ok(strstr(m, "0x1234") != NULL, "message names the port 0x1234");
+	ok(strstr(m, "0x5a") != NULL, "message gives the value 0x5a");
+	is(occurrences(m, "\n"), 1, "message is one line");
+	ok(!vm->stop_requested, "not stopped");
+
+	ok(vcpu_handle_exit(&vm->vcpu), "same port again: continue");
+	is(occurrences(messages(), "unhandled port"), 1, "no second message: reported once");
+
+	set_io(KVM_EXIT_IO_IN, 0x1234, 1, 1);
+	io_data()[0] = 0;
+	ok(vcpu_handle_exit(&vm->vcpu), "read of the same port: continue");
+	is(io_data()[0], 0xff, "unclaimed read gives 0xff");
+	is(occurrences(messages(), "unhandled port"), 1, "reported once per address (reads included)");
+
+	set_io(KVM_EXIT_IO_IN, 0x1235, 2, 1);
+	memset(io_data(), 0, 4);
+	ok(vcpu_handle_exit(&vm->vcpu), "read of another unclaimed port: continue");
+	ok(io_data()[0] == 0xff && io_data()[1] == 0xff && io_data()[2] == 0, "reads as 0xffff");
+	is(occurrences(messages(), "unhandled port read"), 1, "new address: 'unhandled port read' message");
+
+	set_io(KVM_EXIT_IO_OUT, 0x3000, 1, 4);
+	memcpy(io_data(), "wxyz", 4);
+	ok(vcpu_handle_exit(&vm->vcpu), "rep outsb to an unclaimed port: continue");
+	is(occurrences(messages(), "0x3000"), 1, "rep of 4 to one unclaimed port: one message");
+
+	set_io(KVM_EXIT_IO_OUT, 0x0000, 1, 1);
+	io_data()[0] = 1;
+	ok(vcpu_handle_exit(&vm->vcpu), "write to unclaimed port 0: continue");
+	m = strrchr(messages(), '\n');
+	while (m && m > messages() && m[-1] != '\n')	/* start of the last line */
+		m--;
+	m = m ? strstr(m, "port write at ") : NULL;
+	diag("BUG: '%%#0*llx' prints port 0 as \"000000\" (the # flag drops 0x for zero): %.*s",
+	     m ? (int)strcspn(m, "\n") : 0, m ? m : "");
+	ok(m && strncmp(m, "port write at 000000 ", 21) == 0, "port 0 is printed as 000000, not 0x0000");
+	teardown();
+}
+
+static void test_strict(void)
+{
+	setup();
+	vm->cfg.strict = true;
+	set_io(KVM_EXIT_IO_OUT, 0x1234, 1, 1);
+	ok(!vcpu_handle_exit(&vm->vcpu), "--strict: unclaimed port write stops");
+	is(vm->exit_status, EXIT_STRICT, "exit status 125 (EXIT_STRICT)");
+	ok(vm->stop_requested, "stop requested");
+	ok(strstr(messages(), "--strict") != NULL, "message mentions --strict");
+	teardown();
+
+	setup();
+	vm->cfg.strict = true;
+	set_io(KVM_EXIT_IO_OUT, 0x1234, 1, 3);
+	memcpy(io_data(), "abc", 3);
+	ok(!vcpu_handle_exit(&vm->vcpu), "--strict: rep outsb to an unclaimed port stops");
+	is(occurrences(messages(), "unhandled"), 1, "at the first byte: one message");
+	teardown();
+
+	setup();
+	vm->cfg.strict = true;
+	set_mmio(0xfec00000, 4, false);
+	ok(!vcpu_handle_exit(&vm->vcpu), "--strict: unclaimed MMIO read stops");
+	is(vm->exit_status, EXIT_STRICT, "exit status 125");
+	ok(strstr(messages(), "unhandled MMIO read") != NULL, "message says unhandled MMIO read");
+	teardown();
+
+	setup();
+	vm->cfg.strict = true;
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
+	ok(vcpu_handle_exit(&vm->vcpu), "--strict: a claimed port is fine");
+	ok(!vm->stop_requested, "no stop");
+	teardown();
+}
+
+static void test_io_malformed(void)
+{
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
+	run->io.data_offset = RUN_SIZE;
+	ok(!vcpu_handle_exit(&vm->vcpu), "data_offset = run_size: stop");
+	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
+	ok(strstr(messages(), "malformed KVM_EXIT_IO") != NULL, "message says malformed KVM_EXIT_IO");
+	is(pdev.writes, 0, "device not called");
+	teardown();
+
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 4, 1025);	/* 4096 + 4100 > 8192 */
+	ok(!vcpu_handle_exit(&vm->vcpu), "data_offset + size * count past the page: stop");
+	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
+	is(pdev.writes, 0, "device not called");
+	teardown();
+
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 4, 1024);	/* exactly fills the page */
+	ok(vcpu_handle_exit(&vm->vcpu), "data ending exactly at run_size: accepted");
+	is(pdev.writes, 1024, "device called 1024 times");
+	teardown();
+
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
+	run->io.data_offset = UINT64_MAX - 1;
+	ok(!vcpu_handle_exit(&vm->vcpu), "huge data_offset (would wrap): stop");
+	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
+	teardown();
+}
+
+static void test_io_stop(void)
+{
+	setup();
+	set_io(KVM_EXIT_IO_OUT, STOP_PORT, 1, 1);
+	io_data()[0] = 7;
+	ok(!vcpu_handle_exit(&vm->vcpu), "a device that requests a stop: vcpu_handle_exit returns false");
+	is(vm->exit_status, 7, "exit status from the device");
+	teardown();
+
+	setup();
+	set_io(KVM_EXIT_IO_OUT, STOP_PORT, 1, 3);
+	memcpy(io_data(), "\x05\x06\x07", 3);
+	ok(!vcpu_handle_exit(&vm->vcpu), "rep outsb to the stop port: false");
+	is(vm->exit_status, 5, "the first byte's status wins");
+	teardown();
+}
+
+static void test_mmio(void)
+{
+	const uint8_t w[4] = { 0xde, 0xad, 0xbe, 0xef };
+
+	setup();
+	set_mmio(FAKE_MMIO + 0x10, 4, true);
+	memcpy(run->mmio.data, w, 4);
+	ok(vcpu_handle_exit(&vm->vcpu), "MMIO write to the fake device: continue");
+	is(mdev.writes, 1, "device written once");
+	is(mdev.offset[0], 0x10, "offset 0x10");
+	is(mdev.size[0], 4, "size 4");
+	ok(memcmp(mdev.wbytes, w, 4) == 0, "data passed through");
+
+	set_mmio(FAKE_MMIO + 0xff8, 8, false);
+	memset(run->mmio.data, 0, 8);
+	ok(vcpu_handle_exit(&vm->vcpu), "MMIO read, 8 bytes: continue");
+	is(mdev.reads, 1, "device read once");
+	is(mdev.offset[0], 0xff8, "offset 0xff8");
+	ok(run->mmio.data[0] == 0xa0 && run->mmio.data[7] == 0xa7, "8 bytes into run->mmio.data");
+	is(pdev.reads + pdev.writes, 0, "port device untouched");
+
+	set_mmio(0xfec00000, 4, false);
+	memset(run->mmio.data, 0, 8);
+	ok(vcpu_handle_exit(&vm->vcpu), "unclaimed MMIO read: continue");
+	ok(run->mmio.data[0] == 0xff && run->mmio.data[3] == 0xff && run->mmio.data[4] == 0,
+	   "reads as all ones (4 bytes)");
+	ok(strstr(messages(), "unhandled MMIO read") != NULL, "'unhandled MMIO read' message");
+	ok(strstr(messages(), "0xfec00000") != NULL, "message names the address");
+	set_mmio(0xfec00000, 4, true);
+	ok(vcpu_handle_exit(&vm->vcpu), "unclaimed MMIO write at the same address: continue");
+	is(occurrences(messages(), "unhandled MMIO"), 1, "reported once");
+	set_io(KVM_EXIT_IO_OUT, 0xfec0, 1, 1);
+	vcpu_handle_exit(&vm->vcpu);
+	is(occurrences(messages(), "unhandled port"), 1, "port and MMIO addresses are reported separately");
+	teardown();
+
+	setup();
+	set_mmio(FAKE_MMIO, 0, false);
+	ok(!vcpu_handle_exit(&vm->vcpu), "MMIO len 0: stop");
+	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
+	ok(strstr(messages(), "length 0") != NULL, "message gives length 0");
+	is(mdev.reads, 0, "device not called");
+	teardown();
+
+	setup();
+	set_mmio(FAKE_MMIO, 9, true);
+	ok(!vcpu_handle_exit(&vm->vcpu), "MMIO len 9: stop");
+	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
+	is(mdev.writes, 0, "device not called");
+	teardown();
+}
+
+static void test_fatal_exits(void)
+{
+	const char *m;
+
+	setup();
+	run->exit_reason = KVM_EXIT_SHUTDOWN;
+	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_SHUTDOWN: stop");
+	is(vm->exit_status, EXIT_TRIPLE_FAULT, "exit status 121");
+	m = messages();
+	ok(strstr(m, "triple-fault") != NULL, "message says triple-fault");
+	ok(strstr(m, "registers unavailable") != NULL, "fd -1: registers unavailable");
+	teardown();
+
+	setup();
+	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = 0x21;
+	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_FAIL_ENTRY: stop");
+	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
+	m = messages();
+	ok(strstr(m, "0x21") != NULL, "message gives hardware reason 0x21");
+	ok(strstr(m, "KVM_EXIT_FAIL_ENTRY") != NULL, "message names KVM_EXIT_FAIL_ENTRY");
+	teardown();
+
+	setup();
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->internal.ndata = 2;
+	run->internal.data[0] = 0x1234;
+	run->internal.data[1] = 0xabcd;
+	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_INTERNAL_ERROR: stop");
+	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
+	m = messages();
+	ok(strstr(m, "suberror 1") != NULL, "message says suberror 1");
+	ok(strstr(m, "emulat") != NULL, "message explains emulation failure");
+	ok(strstr(m, "data[0]=0x1234") && strstr(m, "data[1]=0xabcd"), "data words printed");
+	ok(strstr(m, "registers unavailable") != NULL, "registers unavailable");
+	teardown();
+
+	setup();
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = 99;
+	run->internal.ndata = 1000;	/* bogus: must stop at 16 */
+	ok(!vcpu_handle_exit(&vm->vcpu), "internal error with bogus ndata: stop");
+	m = messages();
+	ok(strstr(m, "unknown suberror") != NULL, "unknown suberror named");
+	ok(strstr(m, "data[15]") != NULL && strstr(m, "data[16]") == NULL, "data printed up to [15] only");
+	teardown();
+
+	setup();
+	run->exit_reason = 9999;
+	ok(!vcpu_handle_exit(&vm->vcpu), "unknown exit reason: stop");
+	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
+	ok(strstr(messages(), "unexpected exit reason 9999") != NULL, "message gives the number");
+	teardown();
+
+	setup();
+	run->exit_reason = KVM_EXIT_DEBUG;
+	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_DEBUG (not handled): stop");
+	ok(strstr(messages(), "KVM_EXIT_DEBUG") != NULL, "message names the reason");
+	teardown();
+}
+
+static void test_hlt_intr(void)
+{
+	setup();
+	run->exit_reason = KVM_EXIT_HLT;
+	run->if_flag = 0;
+	ok(!vcpu_handle_exit(&vm->vcpu), "HLT with IF=0: stop");
+	is(vm->exit_status, EXIT_GUEST_STUCK, "exit status 123");
+	ok(strstr(messages(), "IF=0") != NULL, "message says IF=0");
+	ok(strstr(messages(), "registers unavailable") != NULL, "registers unavailable");
+	teardown();
+
+	setup();
+	run->exit_reason = KVM_EXIT_HLT;
+	run->if_flag = 1;
+	vm->pic.chip[PIC_MASTER].imr = 0xff;
+	ok(!vcpu_handle_exit(&vm->vcpu), "HLT with IF=1 but every PIC input masked: stop");
+	is(vm->exit_status, EXIT_GUEST_STUCK, "exit status 123");
+	ok(strstr(messages(), "masked") != NULL, "message says masked");
+	teardown();
+
+	setup();
+	run->exit_reason = KVM_EXIT_INTR;
+	ok(vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_INTR: continue");
+	vm_request_stop(vm, EXIT_TIMEOUT);
+	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_INTR after a stop request: stop");
+	is(vm->exit_status, EXIT_TIMEOUT, "status kept (124)");
+	is(strlen(messages()), 0, "no message");
+	teardown();
+
+	setup();
+	run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+	ok(vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_IRQ_WINDOW_OPEN: continue");
+	teardown();
+}
+
+static void test_request_stop(void)
+{
+	setup();
+	vm_request_stop(vm, 0x1ff);
+	ok(vm->stop_requested, "vm_request_stop sets stop_requested");
+	is(vm->exit_status, 0xff, "status 0x1ff -> 0xff");
+	vm_request_stop(vm, 3);
+	is(vm->exit_status, 0xff, "a second request does not override the first");
+
+	/* after a stop request, even a handled IO says stop */
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
+	ok(!vcpu_handle_exit(&vm->vcpu), "IO after a stop request: false");
+	is(pdev.writes, 1, "but the IO was still done");
+	is(vm->exit_status, 0xff, "status unchanged");
+
+	/* a fatal exit after a stop keeps the first status */
+	run->exit_reason = KVM_EXIT_SHUTDOWN;
+	ok(!vcpu_handle_exit(&vm->vcpu), "SHUTDOWN after a stop request: false");
+	is(vm->exit_status, 0xff, "the first status is kept");
+
+	vm->stop_requested = 0;
+	vm_request_stop(vm, 0);
+	is(vm->exit_status, 0, "after a reset, status 0 is taken");
+	teardown();
+}
+
+int main(void)
+{
+	test_io();
+	test_io_rep();
+	test_io_unclaimed();
+	test_strict();
+	test_io_malformed();
+	test_io_stop();
+	test_mmio();
+	test_fatal_exits();
+	test_hlt_intr();
+	test_request_stop();
+	return done_testing();
+}

@@ -1,0 +1,308 @@
+/*
+ * test_options.c - unit tests for the command line (src/options.c).
+ *
+ * Each case runs options_parse() on an argv array and captures what it
+ * prints on 'out' and 'err' with open_memstream().  Every error must be
+ * exactly one line and exit status 2.
+ */
+#include <stdarg.h>
+
+#include "tap.h"
+#include "options.h"
+
+struct result {
+	int status;
+	struct vm_config cfg;
+	char *out, *err;
+};
+
+/* parse(&r, "arg1", "arg2", ..., NULL): argv[0] is "tinyvmm". */
+static void parse(struct result *res, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	size_t outlen, errlen;
+	FILE *out, *err;
+	va_list ap;
+
+	argv[argc++] = "tinyvmm";
+	va_start(ap, res);
+	for (char *a; argc < 31 && (a = va_arg(ap, char *)) != NULL; )
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	free(res->out);
+	free(res->err);
+	res->out = res->err = NULL;
+	out = open_memstream(&res->out, &outlen);
+	err = open_memstream(&res->err, &errlen);
+	memset(&res->cfg, 0x5a, sizeof(res->cfg));
+	res->status = options_parse(argc, argv, &res->cfg, out, err);
+	fclose(out);
+	fclose(err);
+}
+
+static int count_char(const char *s, char c)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == c;
+	return n;
+}
+
+/* The error text is one line, ends in '\n', and contains 'needle'. */
+static void one_line_error(const struct result *r, const char *needle, const char *what)
+{
+	size_t len = strlen(r->err);
+
+	is(r->status, 2, "%s: exit status 2", what);
+	ok(len > 0 && count_char(r->err, '\n') == 1 && r->err[len - 1] == '\n',
+	   "%s: exactly one line on err", what);
+	ok(strncmp(r->err, "tinyvmm: ", 9) == 0, "%s: starts with 'tinyvmm: '", what);
+	ok(strstr(r->err, needle) != NULL, "%s: mentions '%s'", what, needle);
+	is(strlen(r->out), 0, "%s: nothing on out", what);
+	if (!strstr(r->err, needle))
+		diag("err was: %s", r->err);
+}
+
+static void test_parse_size(void)
+{
+	is(options_parse_size("16M"), 16ll << 20, "16M");
+	is(options_parse_size("16MiB"), 16ll << 20, "16MiB");
+	is(options_parse_size("16m"), 16ll << 20, "16m");
+	is(options_parse_size("2g"), 2ll << 30, "2g");
+	is(options_parse_size("3G"), 3ll << 30, "3G");
+	is(options_parse_size("4096"), 4096, "4096");
+	is(options_parse_size("0x1000"), 4096, "0x1000");
+	is(options_parse_size("1k"), 1024, "1k");
+	is(options_parse_size("1KiB"), 1024, "1KiB");
+	is(options_parse_size("0"), 0, "0");
+
+	is(options_parse_size(""), -1, "'' is not a size");
+	is(options_parse_size(NULL), -1, "NULL is not a size");
+	is(options_parse_size("abc"), -1, "'abc' is not a size");
+	is(options_parse_size("-1"), -1, "'-1' is not a size");
+	is(options_parse_size("+1"), -1, "'+1' is not a size");
+	is(options_parse_size("12Q"), -1, "'12Q' is not a size");
+	is(options_parse_size("1.5M"), -1, "'1.5M' is not a size");
+	is(options_parse_size("16MB"), -1, "'16MB' is not a size");
+	is(options_parse_size("16Mi"), -1, "'16Mi' is not a size");
+	is(options_parse_size("M"), -1, "'M' is not a size");
+	is(options_parse_size("16M "), -1, "trailing space rejected");
+	is(options_parse_size("99999999999999999999"), -1, "overflowing strtoull rejected");
+	is(options_parse_size("17179869184G"), -1, "2^34 G (2^64 bytes) rejected");
+	is(options_parse_size("4294967296G"), 1ll << 62, "2^32 G = 2^62 bytes: the largest accepted");
+	is(options_parse_size("4294967297G"), -1, "2^32+1 G rejected");
+
+	/* Doubtful corners of strtoull(base 0), shown as they are today. */
+	diag("BUG?: options_parse_size uses strtoull base 0, so a leading 0 means octal: '010M' is 8 MiB");
+	is(options_parse_size("010M"), 8ll << 20, "'010M' parses as octal: 8 MiB (doubtful)");
+	is(options_parse_size("08M"), -1, "'08M' rejected (8 is not an octal digit)");
+	is(options_parse_size("4096iB"), -1, "'4096iB' (iB without K/M/G) rejected");
+}
+
+static void test_defaults(struct result *r)
+{
+	parse(r, "guest.rom", NULL);
+	is(r->status, -1, "defaults: -1 (run the VM)");
+	is(r->cfg.mem_size, 16ull << 20, "defaults: mem 16 MiB");
+	ok(!r->cfg.strict, "defaults: strict false");
+	ok(r->cfg.timeout_s == 0, "defaults: timeout 0 (none)");
+	ok(!r->cfg.trace, "defaults: trace false");
+	ok(r->cfg.image && strcmp(r->cfg.image, "guest.rom") == 0, "defaults: image set");
+	is(strlen(r->out) + strlen(r->err), 0, "defaults: nothing printed");
+}
+
+static void test_good_options(struct result *r)
+{
+	parse(r, "--mem", "64M", "g.rom", NULL);
+	is(r->status, -1, "--mem 64M: ok");
+	is(r->cfg.mem_size, 64ull << 20, "--mem 64M: 64 MiB");
+
+	parse(r, "-m", "2M", "g.rom", NULL);
+	is(r->status, -1, "-m 2M: ok (the minimum)");
+	is(r->cfg.mem_size, 2ull << 20, "-m 2M: 2 MiB");
+
+	parse(r, "-m3G", "g.rom", NULL);
+	is(r->status, -1, "-m3G: ok (the maximum, attached value)");
+	is(r->cfg.mem_size, 3ull << 30, "-m3G: 3 GiB");
+
+	parse(r, "--mem=0x400000", "g.rom", NULL);
+	is(r->status, -1, "--mem=0x400000: ok");
+	is(r->cfg.mem_size, 4ull << 20, "--mem=0x400000: 4 MiB");
+
+	parse(r, "--timeout", "1.5", "g.rom", NULL);
+	is(r->status, -1, "--timeout 1.5: ok");
+	ok(r->cfg.timeout_s == 1.5, "--timeout 1.5: 1.5 s");
+
+	parse(r, "--timeout", "1000000", "g.rom", NULL);
+	is(r->status, -1, "--timeout 1000000: ok (the maximum)");
+
+	parse(r, "--strict", "g.rom", NULL);
+	is(r->status, -1, "--strict: ok");
+	ok(r->cfg.strict, "--strict: strict true");
+
+	parse(r, "-t", "g.rom", NULL);
+	is(r->status, -1, "-t: ok");
+	ok(r->cfg.trace, "-t: trace true");
+
+	parse(r, "--irqchip", "none", "g.rom", NULL);
+	is(r->status, -1, "--irqchip none: ok");
+
+	/* options after the image (GNU argument permutation) */
+	parse(r, "g.rom", "--strict", "-m", "32M", NULL);
+	is(r->status, -1, "options after the image: ok");
+	ok(r->cfg.strict && r->cfg.mem_size == 32ull << 20, "options after the image applied");
+	ok(r->cfg.image && strcmp(r->cfg.image, "g.rom") == 0, "image found among options");
+
+	/* '--' ends the options: an image may start with '-' */
+	parse(r, "--", "-odd.rom", NULL);
+	is(r->status, -1, "-- -odd.rom: ok");
+	ok(r->cfg.image && strcmp(r->cfg.image, "-odd.rom") == 0, "image '-odd.rom'");
+
+	/* the last --mem wins */
+	parse(r, "-m", "4M", "-m", "8M", "g.rom", NULL);
+	is(r->cfg.mem_size, 8ull << 20, "repeated --mem: the last wins");
+}
+
+static void test_bad_options(struct result *r)
+{
+	parse(r, "--mem", "1M", "g.rom", NULL);
+	one_line_error(r, "too small", "--mem 1M");
+	ok(strstr(r->err, "1M") != NULL, "--mem 1M: names the value");
+
+	parse(r, "--mem", "4G", "g.rom", NULL);
+	one_line_error(r, "too large", "--mem 4G");
+
+	parse(r, "--mem", "3073M", "g.rom", NULL);
+	one_line_error(r, "too large", "--mem 3073M (3G + 1M)");
+
+	parse(r, "--mem", "abc", "g.rom", NULL);
+	one_line_error(r, "not a size", "--mem abc");
+	ok(strstr(r->err, "'abc'") != NULL, "--mem abc: quotes the value");
+
+	parse(r, "--mem", "", "g.rom", NULL);
+	one_line_error(r, "not a size", "--mem ''");
+
+	parse(r, "--mem", "3000", "g.rom", NULL);
+	one_line_error(r, "too small", "--mem 3000 (too small before the 4 KiB check)");
+
+	parse(r, "--mem", "4194305", "g.rom", NULL);
+	one_line_error(r, "4 KiB", "--mem 4194305 (4M + 1, not whole pages)");
+
+	parse(r, "--mem", "2049k", "g.rom", NULL);
+	one_line_error(r, "4 KiB", "--mem 2049k (not whole pages)");
+
+	parse(r, "--timeout", "0", "g.rom", NULL);
+	one_line_error(r, "--timeout", "--timeout 0");
+	parse(r, "--timeout", "-3", "g.rom", NULL);
+	one_line_error(r, "'-3'", "--timeout -3");
+	parse(r, "--timeout", "abc", "g.rom", NULL);
+	one_line_error(r, "'abc'", "--timeout abc");
+	parse(r, "--timeout", "nan", "g.rom", NULL);
+	one_line_error(r, "'nan'", "--timeout nan");
+	parse(r, "--timeout", "inf", "g.rom", NULL);
+	one_line_error(r, "'inf'", "--timeout inf");
+	parse(r, "--timeout", "1000001", "g.rom", NULL);
+	one_line_error(r, "1000000", "--timeout 1000001");
+	parse(r, "--timeout", "5s", "g.rom", NULL);
+	one_line_error(r, "'5s'", "--timeout 5s");
+
+	parse(r, "--irqchip", "kernel", "g.rom", NULL);
+	one_line_error(r, "'kernel'", "--irqchip kernel");
+
+	parse(r, "--bogus", "g.rom", NULL);
+	one_line_error(r, "--bogus", "unknown long option");
+	parse(r, "-x", "g.rom", NULL);
+	one_line_error(r, "'-x'", "unknown short option");
+
+	parse(r, "g.rom", "--mem", NULL);
+	one_line_error(r, "--mem", "--mem without a value");
+	ok(strstr(r->err, "needs a value") != NULL, "--mem without a value: says it needs a value");
+	parse(r, "g.rom", "-m", NULL);
+	one_line_error(r, "'-m'", "-m without a value");
+	parse(r, "g.rom", "--timeout", NULL);
+	one_line_error(r, "--timeout", "--timeout without a value");
+
+	parse(r, NULL);
+	one_line_error(r, "no guest image", "no image");
+	parse(r, "--strict", NULL);
+	one_line_error(r, "no guest image", "options but no image");
+
+	parse(r, "a.rom", "b.rom", NULL);
+	one_line_error(r, "'b.rom'", "two images");
+	parse(r, "a.rom", "b.rom", "c.rom", NULL);
+	one_line_error(r, "one guest image only", "three images");
+}
+
+static void test_help_version(struct result *r)
+{
+	parse(r, "--help", NULL);
+	is(r->status, 0, "--help: 0");
+	ok(strncmp(r->out, "Usage:", 6) == 0, "--help: 'Usage:' on out");
+	ok(strstr(r->out, "--mem") && strstr(r->out, "--timeout") && strstr(r->out, "--strict"),
+	   "--help: lists --mem, --timeout, --strict");
+	is(strlen(r->err), 0, "--help: nothing on err");
+
+	parse(r, "-h", "g.rom", NULL);
+	is(r->status, 0, "-h with an image: 0");
+	ok(strncmp(r->out, "Usage:", 6) == 0, "-h: usage on out");
+
+	parse(r, "--version", NULL);
+	is(r->status, 0, "--version: 0");
+	ok(strncmp(r->out, "tinyvmm ", 8) == 0, "--version: 'tinyvmm ' on out");
+	is(count_char(r->out, '\n'), 1, "--version: one line");
+	is(strlen(r->err), 0, "--version: nothing on err");
+
+	parse(r, "-V", NULL);
+	is(r->status, 0, "-V: 0");
+	ok(strncmp(r->out, "tinyvmm ", 8) == 0, "-V: version on out");
+
+	parse(r, "--mem", "1M", "--help", NULL);
+	is(r->status, 2, "a bad option before --help wins (parsed in order)");
+}
+
+/*
+ * options_parse() sets optind = 1 to restart getopt.  glibc only forgets a
+ * half-parsed cluster of short options ("-Vh") when optind is set to 0, so
+ * the next call resumes inside the previous argv.  Harmless in tinyvmm (one
+ * call per process), but wrong for any second caller.  Run last: it leaves
+ * getopt in that state until drained.
+ */
+static void test_getopt_state(struct result *r)
+{
+	parse(r, "-xV", "g.rom", NULL);
+	is(r->status, 2, "-xV: unknown option -> 2");
+	diag("BUG: an unknown option at the start of a cluster names argv[optind - 1], "
+	     "here the program name, not the option: err = %.*s",
+	     (int)strcspn(r->err, "\n"), r->err);
+	ok(strstr(r->err, "unknown option 'tinyvmm'") != NULL,
+	   "-xV: message says unknown option 'tinyvmm' (should name -x)");
+
+	parse(r, "--mem", "64M", "g.rom", NULL);
+	diag("BUG: options_parse sets optind = 1, not 0, so glibc resumes the stale '-xV' cluster: "
+	     "a clean command line after it returns %d", r->status);
+	is(r->status, 0, "after '-xV', a clean parse still sees the stale 'V' (returns 0, prints the version)");
+	ok(strncmp(r->out, "tinyvmm ", 8) == 0, "stale 'V' printed the version");
+
+	parse(r, "--mem", "64M", "g.rom", NULL);
+	is(r->status, -1, "the cluster is drained: next parse is normal again");
+	is(r->cfg.mem_size, 64ull << 20, "and --mem 64M applies");
+}
+
+int main(void)
+{
+	struct result r = { 0 };
+
+	test_parse_size();
+	test_defaults(&r);
+	test_good_options(&r);
+	test_bad_options(&r);
+	test_help_version(&r);
+	test_getopt_state(&r);
+	free(r.out);
+	free(r.err);
+	return done_testing();
+}
