@@ -71,8 +71,12 @@ long long options_parse_size(const char *s)
 	if (!s || !*s || *s == '-' || *s == '+')
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
+	/* decimal, or hex with 0x; never octal: "010M" is ten megabytes */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		v = strtoull(s + 2, &end, 16), s += 2;
+	else
+		v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == ' ' || *s == '-' || *s == '+')
 		return -1;
 	switch (*end) {
 	case '\0': break;
@@ -105,7 +109,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_size = VM_DEFAULT_MEM;
 	opterr = 0;		/* we print our own messages */
-	optind = 1;
+	optind = 0;		/* 0, not 1: glibc then also forgets a half-read "-xV" */
 	while ((c = getopt_long(argc, argv, ":m:thV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -145,8 +149,14 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			fprintf(out, "tinyvmm %s\n", PACKAGE_VERSION);
 			return 0;
 		case ':':
+			/* getopt has stepped past the option: argv[optind - 1] is what was typed */
 			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
 		default:
+			if (optopt) {	/* a short option: name it alone, "-x" of "-xV" */
+				char opt[3] = { '-', (char)optopt, 0 };
+
+				return usage_error(err, "unknown option '%s'", opt);
+			}
 			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
 		}
 	}

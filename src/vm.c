@@ -292,9 +292,9 @@ bool vm_unhandled(struct vm *vm, bool mmio, bool write, uint64_t addr,
 			break;
 	if (i == vm->nreported || vm->cfg.strict) {
 		memcpy(&value, data, size < 8 ? size : 8);
-		fprintf(vm->diag, "tinyvmm: unhandled %s %s at %#0*llx (%u byte%s",
+		fprintf(vm->diag, "tinyvmm: unhandled %s %s at 0x%0*llx (%u byte%s",
 			mmio ? "MMIO" : "port", write ? "write" : "read",
-			mmio ? 10 : 6, (unsigned long long)addr, size, size == 1 ? "" : "s");
+			mmio ? 8 : 4, (unsigned long long)addr, size, size == 1 ? "" : "s");
 		if (write)
 			fprintf(vm->diag, ", value %#llx)", (unsigned long long)value);
 		else

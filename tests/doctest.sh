@@ -16,15 +16,15 @@ trap 'rm -rf "$tmp"' EXIT
 # match EXPECTED ACTUAL: 0 if ACTUAL fits EXPECTED ("..." lines are wildcards)
 match() {
 	awk -v expfile="$1" '
-	BEGIN { ne = 0; while ((getline l < expfile) > 0) exp[++ne] = l }
-	{ act[++na] = $0 }
+	BEGIN { ne = 0; while ((getline l < expfile) > 0) want[++ne] = l }
+	{ got[++na] = $0 }
 	function m(i, j,   k) {
 		if (i > ne) return j > na
-		if (exp[i] == "...") {
+		if (want[i] == "...") {
 			for (k = j; k <= na + 1; k++) if (m(i + 1, k)) return 1
 			return 0
 		}
-		return j <= na && exp[i] == act[j] && m(i + 1, j + 1)
+		return j <= na && want[i] == got[j] && m(i + 1, j + 1)
 	}
 	END { exit m(1, 1) ? 0 : 1 }' "$2"
 }
