@@ -38,7 +38,7 @@ ch02_main:
 	CHECK_EQ "port 2fd (no device) reads ff, like an ISA bus nobody drives"
 
 	/* 3. a string instruction: many bytes, one instruction */
-	PUTS "the next line is a single rep outsb: "
+	PUTS "one rep outsb instruction sends the rest of this line: "
 	mov $rep_msg, %si
 	mov $rep_msg_end - rep_msg, %cx
 	mov $0x3f8, %dx
@@ -109,6 +109,6 @@ de_handler:
 	iret
 
 	.section .rodata
-rep_msg:	.ascii "rep outsb: hi\r\n"
+rep_msg:	.ascii "hello, port 3f8\r\n"
 rep_msg_end:
 rom_byte:	.byte 0x3c

@@ -90,8 +90,10 @@ void vcpu_destroy(struct vcpu *vcpu)
 }
 
 /*
- * KVM_EXIT_IO.  "rep outsb" and friends arrive as one exit with count > 1:
- * the bytes sit one after another at data_offset in the kvm_run page.
+ * KVM_EXIT_IO.  A string instruction ("rep insb", "rep outsb") may arrive as
+ * one exit with count > 1: the items sit one after another at data_offset in
+ * the kvm_run page.  Whether it does is KVM's choice: on this project's host
+ * "rep insb" came in batches of 16 while "rep outsb" came one byte per exit.
  */
 static bool handle_io(struct vcpu *vcpu)
 {

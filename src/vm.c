@@ -14,7 +14,8 @@
  * Physical memory map (design.md, "Guest ABI"):
  *   0x00000000-0x0009FFFF  RAM (640 KiB, "conventional memory")
  *   0x000A0000-0x000DFFFF  nothing: VGA and option ROM holes exit as MMIO
- *   0x000E0000-0x000FFFFF  last 128 KiB of the ROM (less if the ROM is smaller)
+ *   0x000E0000-0x000FFFFF  last 128 KiB of the ROM; a 64 KiB ROM shows at
+ *                          0xF0000-0xFFFFF only and 0xE0000-0xEFFFF stays empty
  *   0x00100000-mem_size    RAM
  *   4 GiB - rom_size - 4 GiB  the ROM, read-only
  */
