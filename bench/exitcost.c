@@ -21,11 +21,22 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "vm.h"
 
 #define ROUNDS 9
+
+/* CPU time (user + system) this process has used so far, all threads. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
 
 static double now_s(void)
 {
@@ -89,12 +100,12 @@ static void irq_path(const char *dir, const char *name, const char *what,
 		     unsigned interrupts, double raw_exit_s)
 {
 	char image[512];
-	double best = 1e9;
+	double best = 1e9, cpu = 0;
 	unsigned long exits = 0;
 
 	snprintf(image, sizeof(image), "%s/%s", dir, name);
 	for (int round = 0; round < ROUNDS; round++) {
-		double s;
+		double s, c0 = cpu_s();
 		unsigned long n;
 
 		if (one_round(image, 0, &s, &n)) {
@@ -102,13 +113,14 @@ static void irq_path(const char *dir, const char *name, const char *what,
 			return;
 		}
 		if (s < best)
-			best = s, exits = n;
+			best = s, exits = n, cpu = (cpu_s() - c0) / s;
 	}
 	printf("%s (%s, %u interrupts)\n", what, name, interrupts);
 	printf("  interrupts per second:         %.0f\n", interrupts / best);
 	printf("  exits per interrupt:           %.2f\n", (double)exits / interrupts);
 	printf("  time per interrupt:            %.2f us = %.2f raw exits\n",
 	       best / interrupts * 1e6, best / interrupts / raw_exit_s);
+	printf("  host CPU used (all threads):   %.0f%% of one core\n", cpu * 100);
 }
 
 int main(int argc, char **argv)
