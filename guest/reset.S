@@ -14,6 +14,8 @@
 	.globl reset_vector
 reset_vector:
 	ljmp $0xf000, $start
+	/* the rest of the 16 bytes: HLT, should anything ever fall through */
+	.fill 16 - (. - reset_vector), 1, 0xf4
 
 	.section .text.start, "ax"
 	.globl start
