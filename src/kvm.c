@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -74,6 +75,35 @@ int kvm_set_identity_map_addr(int vm_fd, uint64_t addr)
 	__u64 a = addr;
 
 	return checked(ioctl(vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &a));
+}
+
+/*
+ * KVM_GET_SUPPORTED_CPUID fails with E2BIG until the array is large enough,
+ * so grow it until it fits.
+ */
+struct kvm_cpuid2 *kvm_get_supported_cpuid(int sys_fd, int *err)
+{
+	for (int nent = 64; nent <= 4096; nent *= 2) {
+		struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + (size_t)nent * sizeof(c->entries[0]));
+
+		if (!c) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		c->nent = (uint32_t)nent;
+		if (ioctl(sys_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
+			return c;
+		*err = -errno;
+		free(c);
+		if (*err != -E2BIG)
+			return NULL;
+	}
+	return NULL;
+}
+
+int kvm_set_cpuid2(int vcpu_fd, struct kvm_cpuid2 *cpuid)
+{
+	return checked(ioctl(vcpu_fd, KVM_SET_CPUID2, cpuid));
 }
 
 int kvm_create_vcpu(int vm_fd, int id)

@@ -27,6 +27,10 @@ int kvm_set_tss_addr(int vm_fd, uint64_t addr);		/* KVM_SET_TSS_ADDR (VMX real m
 int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);/* KVM_SET_IDENTITY_MAP_ADDR */
 int kvm_create_vcpu(int vm_fd, int id);			/* KVM_CREATE_VCPU: vcpu fd */
 
+/* CPUID: what KVM can offer, and what one vCPU shows its guest */
+struct kvm_cpuid2 *kvm_get_supported_cpuid(int sys_fd, int *err);	/* malloc'd; free() it */
+int kvm_set_cpuid2(int vcpu_fd, struct kvm_cpuid2 *cpuid);		/* KVM_SET_CPUID2 */
+
 /* a vCPU */
 int kvm_run(int vcpu_fd);				/* KVM_RUN */
 int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs);	/* KVM_GET_REGS */

@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -54,7 +55,8 @@ void vcpu_kick(struct vcpu *vcpu)
 
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 {
-	int size;
+	struct kvm_cpuid2 *cpuid;
+	int size, r = 0;
 
 	vcpu->vm = vm;
 	vcpu->id = id;
@@ -63,6 +65,17 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 		fprintf(vm->diag, "tinyvmm: KVM_CREATE_VCPU: %s\n", strerror(-vcpu->fd));
 		return EXIT_SETUP;
 	}
+	/*
+	 * A new vCPU's CPUID is empty: no long mode, no APIC, no SSE.  A guest
+	 * that tries EFER.LME would get #GP.  Show it what KVM supports.
+	 */
+	cpuid = kvm_get_supported_cpuid(vm->sys_fd, &r);
+	if (!cpuid || (r = kvm_set_cpuid2(vcpu->fd, cpuid)) < 0) {
+		fprintf(vm->diag, "tinyvmm: setting the vCPU's CPUID: %s\n", strerror(-r));
+		free(cpuid);
+		return EXIT_SETUP;
+	}
+	free(cpuid);
 	size = kvm_get_vcpu_mmap_size(vm->sys_fd);
 	if (size < (int)sizeof(struct kvm_run)) {
 		fprintf(vm->diag, "tinyvmm: KVM_GET_VCPU_MMAP_SIZE: %s\n",

@@ -1,0 +1,103 @@
+/*
+ * lib64.S - the 64-bit guest library: console output, checks, the end.
+ * Same conventions as lib16.S: registers preserved unless returned; the
+ * failure count is the shared variable 'failures' (RAM, see rom.ld).
+ */
+	.code64
+	.include "macros64.inc"
+
+	.set COM1, 0x3f8
+	.set LSR_THRE, 0x20
+	.set EXIT_PORT, 0xf4
+
+	.text
+/* putc64: print AL, after waiting for the UART's transmit holding register. */
+	.globl putc64
+putc64:
+	push %rax
+	push %rdx
+	mov %al, %ah
+	mov $COM1 + 5, %dx
+1:	in %dx, %al
+	test $LSR_THRE, %al
+	jz 1b
+	mov $COM1, %dx
+	mov %ah, %al
+	out %al, %dx
+	pop %rdx
+	pop %rax
+	ret
+
+/* puts64: print the NUL-terminated string at RSI ("\n" becomes CR LF). */
+	.globl puts64
+puts64:
+	push %rax
+	push %rsi
+1:	lodsb
+	test %al, %al
+	jz 2f
+	cmp $'\n', %al
+	jne 3f
+	mov $'\r', %al
+	call putc64
+	mov $'\n', %al
+3:	call putc64
+	jmp 1b
+2:	pop %rsi
+	pop %rax
+	ret
+
+/* put_hex64: print the low ECX nibbles of RAX in hex (ECX = 16 for all 64 bits). */
+	.globl put_hex64
+put_hex64:
+	push %rax
+	push %rcx
+	push %rdx
+	mov %rax, %rdx
+	shl $2, %ecx			/* nibbles -> bits */
+1:	sub $4, %ecx
+	mov %rdx, %rax
+	shr %cl, %rax
+	and $0xf, %al
+	add $'0', %al
+	cmp $'9', %al
+	jbe 2f
+	add $'a' - '9' - 1, %al
+2:	call putc64
+	test %ecx, %ecx
+	jnz 1b
+	pop %rdx
+	pop %rcx
+	pop %rax
+	ret
+
+/* check64: CF clear = passed; RSI = text.  Prints "ok - TEXT" or "FAIL - TEXT". */
+	.globl check64
+check64:
+	jc 1f
+	PUTS64 "ok - "
+	jmp 2f
+1:	incw failures
+	PUTS64 "FAIL - "
+2:	call puts64
+	PUTS64 "\n"
+	ret
+
+/* finish64: print the result line and leave through the exit device, as reset.S does. */
+	.globl finish64
+finish64:
+	movzwl failures, %eax
+	test %eax, %eax
+	jnz 1f
+	PUTS64 "== result: every check passed ==\n"
+	mov $0, %al
+	jmp 2f
+1:	PUTS64 "== result: "
+	mov $4, %ecx
+	call put_hex64
+	PUTS64 " (hex) checks FAILED ==\n"
+	mov $1, %al
+2:	out %al, $EXIT_PORT
+3:	cli
+	hlt
+	jmp 3b
