@@ -42,9 +42,29 @@ static void trace_pic(struct vm *vm, const char *what)
 	      pic_intr(&vm->pic) ? "high" : "low");
 }
 
+/*
+ * Like KVM's kvm_cpu_has_interrupt(): the 8259A's ExtINT goes first when
+ * LINT0 (or a disabled APIC) lets it through, then the local APIC.
+ */
+bool irq_intr(struct vm *vm)
+{
+	return (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic)) ||
+	       lapic_pending(&vm->lapic) >= 0;
+}
+
+int irq_intack(struct vm *vm, const char **from)
+{
+	if (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic)) {
+		*from = "pic";
+		return pic_intack(&vm->pic);
+	}
+	*from = "lapic";
+	return lapic_intack(&vm->lapic);
+}
+
 void irq_intr_changed(struct vm *vm)
 {
-	bool intr = pic_intr(&vm->pic);
+	bool intr = irq_intr(vm);
 
 	/* A copy the vCPU loop may read without the lock (see inject_interrupt). */
 	__atomic_store_n(&vm->intr_line, intr, __ATOMIC_RELEASE);
@@ -69,10 +89,18 @@ void irq_set_level(void *opaque, int irq, int level)
 	struct vm *vm = opaque;
 	char what[64];
 
-	if (irq < 0 || irq >= 16 || vm->irq_level[irq] == level)
+	if (irq < 0 || irq >= IOAPIC_NUM_PINS || vm->irq_level[irq] == level)
 		return;
 	vm->irq_level[irq] = level;
-	pic_set_irq(&vm->pic, irq, level);
+	/*
+	 * A PC wires ISA IRQ n to 8259A input n and to IOAPIC pin n, except
+	 * IRQ 0 (the PIT), which goes to pin 2 (pin 0 carries the 8259A's INTR
+	 * for "virtual wire" setups; ACPI calls this an interrupt source
+	 * override).  Lines 16-23 exist on the IOAPIC only.
+	 */
+	if (irq < 16)
+		pic_set_irq(&vm->pic, irq, level);
+	ioapic_set_irq(&vm->ioapic, irq == 0 ? 2 : irq, level);
 	if (vm->trace.on) {
 		snprintf(what, sizeof(what), "%s: irq%d %s", irq_source(irq), irq, level ? "rises" : "falls");
 		trace_pic(vm, what);
@@ -132,7 +160,7 @@ static void testdev_read(void *opaque, uint64_t off, uint8_t *data, unsigned siz
 	struct vm *vm = opaque;
 
 	for (unsigned i = 0; i < size; i++)
-		data[i] = off + i < 16 ? (uint8_t)vm->irq_level[off + i] : 0;
+		data[i] = off + i < IOAPIC_NUM_PINS ? (uint8_t)vm->irq_level[off + i] : 0;
 }
 
 static void testdev_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
@@ -167,8 +195,8 @@ int irq_devices_add(struct vm *vm)
 }
 
 /*
- * The timer thread: sleep until the PIT's next output change, advance it,
- * repeat.  pit_update() drives IRQ0 through irq_set_level(), which kicks the
+ * The timer thread: sleep until the next timer event (the PIT's output
+ * changes, the local APIC's timer expires), advance the models, repeat.  pit_update() drives IRQ0 through irq_set_level(), which kicks the
  * vCPU if the PIC now asserts INTR.  A guest write to the PIT signals
  * timer_cond so a new programming takes effect at once.
  */
@@ -179,7 +207,10 @@ static void *timer_main(void *opaque)
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
 		uint64_t deadline = pit_next_event_ns(&vm->pit);
+		uint64_t lapic_deadline = lapic_next_event_ns(&vm->lapic);
 
+		if (lapic_deadline < deadline)
+			deadline = lapic_deadline;
 		if (deadline == UINT64_MAX) {
 			pthread_cond_wait(&vm->timer_cond, &vm->lock);
 		} else if (deadline > clock_now_ns(&host_clock)) {
@@ -190,6 +221,11 @@ static void *timer_main(void *opaque)
 			pthread_cond_timedwait(&vm->timer_cond, &vm->lock, &ts);
 		}
 		pit_update(&vm->pit);
+		if (lapic_next_event_ns(&vm->lapic) <= clock_now_ns(&host_clock)) {
+			lapic_update(&vm->lapic);	/* the LVT timer vector goes into IRR */
+			TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)", lapic_ppr(&vm->lapic));
+			irq_intr_changed(vm);
+		}
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return NULL;

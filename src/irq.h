@@ -21,6 +21,14 @@ void irq_set_level(void *vm, int irq, int level);
  */
 void irq_intr_changed(struct vm *vm);
 
+/*
+ * The CPU's INTR input: is an interrupt waiting that the CPU would take,
+ * from the local APIC (IRR above PPR) or from the 8259A through LINT0
+ * (ExtINT)?  irq_intack() is the INTA cycle that takes it.  vm->lock held.
+ */
+bool irq_intr(struct vm *vm);
+int irq_intack(struct vm *vm, const char **from);
+
 /* Put the PIC, the PIT and the test device on the port bus; start the PIT's timer thread. */
 int irq_devices_add(struct vm *vm);
 int irq_timer_start(struct vm *vm);

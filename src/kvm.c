@@ -111,6 +111,53 @@ int kvm_create_vcpu(int vm_fd, int id)
 	return checked(ioctl(vm_fd, KVM_CREATE_VCPU, (unsigned long)id));
 }
 
+int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0)
+{
+	struct kvm_enable_cap c = { .cap = cap, .args = { arg0 } };
+
+	return checked(ioctl(fd, KVM_ENABLE_CAP, &c));
+}
+
+/*
+ * One filter range per MSR, each a one-bit bitmap with the bit clear:
+ * "deny".  With KVM_CAP_X86_USER_SPACE_MSR enabled for KVM_MSR_EXIT_REASON_FILTER,
+ * a denied RDMSR/WRMSR becomes KVM_EXIT_X86_RDMSR/WRMSR instead of a #GP.
+ */
+int kvm_deny_msrs(int vm_fd, const uint32_t *msrs, int n)
+{
+	static uint8_t deny_bit;	/* 0: deny; KVM copies the bitmap */
+	struct kvm_msr_filter f = { .flags = KVM_MSR_FILTER_DEFAULT_ALLOW };
+
+	if (n > KVM_MSR_FILTER_MAX_RANGES)
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		f.ranges[i] = (struct kvm_msr_filter_range){
+			.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
+			.nmsrs = 1, .base = msrs[i], .bitmap = &deny_bit,
+		};
+	return checked(ioctl(vm_fd, KVM_X86_SET_MSR_FILTER, &f));
+}
+
+int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry entry;
+	} m = { .hdr = { .nmsrs = 1 }, .entry = { .index = index } };
+	int r = checked(ioctl(vcpu_fd, KVM_GET_MSRS, &m));
+
+	if (r == 1) {
+		*value = m.entry.data;
+		return 0;
+	}
+	return r < 0 ? r : -EIO;
+}
+
+int kvm_get_tsc_khz(int vcpu_fd)
+{
+	return checked(ioctl(vcpu_fd, KVM_GET_TSC_KHZ, 0));
+}
+
 int kvm_run(int vcpu_fd)
 {
 	return checked(ioctl(vcpu_fd, KVM_RUN, 0));
@@ -137,6 +184,9 @@ const struct kvm_required_cap kvm_required_caps[] = {
 	{ KVM_CAP_USER_MEMORY,    "KVM_CAP_USER_MEMORY",    "guest RAM and ROM are host memory given to KVM" },
 	{ KVM_CAP_SET_TSS_ADDR,   "KVM_CAP_SET_TSS_ADDR",   "Intel VMX needs a TSS to run real-mode code" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", "kicking the vCPU out of KVM_RUN without a race" },
+	{ KVM_CAP_X86_USER_SPACE_MSR, "KVM_CAP_X86_USER_SPACE_MSR", "the userspace local APIC handles IA32_APIC_BASE and IA32_TSC_DEADLINE" },
+	{ KVM_CAP_X86_MSR_FILTER, "KVM_CAP_X86_MSR_FILTER", "choosing which MSRs exit to userspace" },
+	{ KVM_CAP_GET_TSC_KHZ,    "KVM_CAP_GET_TSC_KHZ",    "converting TSC-deadline values to time" },
 	{ 0, NULL, NULL },
 };
 

@@ -26,6 +26,9 @@ int kvm_set_user_memory_region(int vm_fd, uint32_t slot, uint32_t flags,
 int kvm_set_tss_addr(int vm_fd, uint64_t addr);		/* KVM_SET_TSS_ADDR (VMX real mode) */
 int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);/* KVM_SET_IDENTITY_MAP_ADDR */
 int kvm_create_vcpu(int vm_fd, int id);			/* KVM_CREATE_VCPU: vcpu fd */
+int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0);	/* KVM_ENABLE_CAP */
+/* KVM_X86_SET_MSR_FILTER: these MSRs exit to userspace (default: KVM handles the rest) */
+int kvm_deny_msrs(int vm_fd, const uint32_t *msrs, int n);
 
 /* CPUID: what KVM can offer, and what one vCPU shows its guest */
 struct kvm_cpuid2 *kvm_get_supported_cpuid(int sys_fd, int *err);	/* malloc'd; free() it */
@@ -36,6 +39,8 @@ int kvm_run(int vcpu_fd);				/* KVM_RUN */
 int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs);	/* KVM_GET_REGS */
 int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs);/* KVM_GET_SREGS */
 int kvm_interrupt(int vcpu_fd, uint32_t vector);	/* KVM_INTERRUPT */
+int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value);	/* KVM_GET_MSRS, one MSR */
+int kvm_get_tsc_khz(int vcpu_fd);			/* KVM_GET_TSC_KHZ */
 
 /* A capability tinyvmm relies on, and why, for the error message. */
 struct kvm_required_cap {

@@ -23,7 +23,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "apic.h"
 #include "diagnose.h"
+#include "irq.h"
 #include "kvm.h"
 #include "vm.h"
 
@@ -53,6 +55,27 @@ void vcpu_kick(struct vcpu *vcpu)
 	pthread_kill(vcpu->thread, KICK_SIGNAL);
 }
 
+/*
+ * What our local APIC model can do, in CPUID leaf 1: an APIC (EDX bit 9),
+ * TSC-deadline mode (ECX bit 24, which KVM never reports as supported since
+ * it depends on the APIC), and no x2APIC (ECX bit 21): the model is xAPIC only.
+ */
+#define CPUID1_ECX_X2APIC	(1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
+#define CPUID1_EDX_APIC		(1u << 9)
+
+static void adjust_cpuid(struct kvm_cpuid2 *cpuid)
+{
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1) {
+			e->ecx = (e->ecx & ~CPUID1_ECX_X2APIC) | CPUID1_ECX_TSC_DEADLINE;
+			e->edx |= CPUID1_EDX_APIC;
+		}
+	}
+}
+
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 {
 	struct kvm_cpuid2 *cpuid;
@@ -70,6 +93,8 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 	 * that tries EFER.LME would get #GP.  Show it what KVM supports.
 	 */
 	cpuid = kvm_get_supported_cpuid(vm->sys_fd, &r);
+	if (cpuid)
+		adjust_cpuid(cpuid);
 	if (!cpuid || (r = kvm_set_cpuid2(vcpu->fd, cpuid)) < 0) {
 		fprintf(vm->diag, "tinyvmm: setting the vCPU's CPUID: %s\n", strerror(-r));
 		free(cpuid);
@@ -171,12 +196,13 @@ static bool handle_hlt(struct vcpu *vcpu)
 	pthread_mutex_lock(&vm->lock);
 	if (!vcpu->run->if_flag)
 		why = "interrupts disabled (IF=0)";
-	else if ((vm->pic.chip[PIC_MASTER].imr & 0xff) == 0xff && !pic_intr(&vm->pic))
-		why = "every 8259A input masked";
+	else if (vm->pic.chip[PIC_MASTER].imr == 0xff && !irq_intr(vm) &&
+		 !(lapic_mmio_read(&vm->lapic, LAPIC_SVR) & 0x100))
+		why = "every 8259A input masked and the local APIC disabled";
 	if (!why) {
 		TRACE(&vm->trace, "vcpu: hlt -> sleep until INTR");
 		vm->vcpu_halted = true;
-		while (!pic_intr(&vm->pic) && !vm->stop_requested)
+		while (!irq_intr(vm) && !vm->stop_requested)
 			pthread_cond_wait(&vm->halt_cond, &vm->lock);
 		vm->vcpu_halted = false;
 		TRACE(&vm->trace, "vcpu: woken from hlt");
@@ -220,17 +246,22 @@ static void inject_interrupt(struct vcpu *vcpu)
 	if (!__atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE) && !run->request_interrupt_window)
 		return;
 	pthread_mutex_lock(&vm->lock);
-	if (!pic_intr(&vm->pic) || vcpu->inject_inflight) {
+	if (!irq_intr(vm) || vcpu->inject_inflight) {
 		run->request_interrupt_window = 0;
 	} else if (run->ready_for_interrupt_injection && run->if_flag) {
 		struct pic_state_summary s;
-		int vector = pic_intack(&vm->pic);
+		const char *from;
+		int vector = irq_intack(vm, &from);
 		int r = kvm_interrupt(vcpu->fd, (uint32_t)vector);
 
-		__atomic_store_n(&vm->intr_line, pic_intr(&vm->pic), __ATOMIC_RELEASE);
+		__atomic_store_n(&vm->intr_line, irq_intr(vm), __ATOMIC_RELEASE);
 		pic_summary(&vm->pic, &s);
-		TRACE(&vm->trace, "vcpu: INTR high, guest ready -> KVM_INTERRUPT vector %#04x "
-		      "(pic inta: irr=%02x/%02x isr=%02x/%02x)", vector, s.irr[0], s.irr[1], s.isr[0], s.isr[1]);
+		if (from[0] == 'p')
+			TRACE(&vm->trace, "vcpu: INTR high, guest ready -> KVM_INTERRUPT vector %#04x "
+			      "(pic inta: irr=%02x/%02x isr=%02x/%02x)", vector, s.irr[0], s.irr[1], s.isr[0], s.isr[1]);
+		else
+			TRACE(&vm->trace, "vcpu: lapic has vector %#04x above ppr, guest ready -> KVM_INTERRUPT "
+			      "(lapic inta: irr -> isr, ppr=%02x)", vector, lapic_ppr(&vm->lapic));
 		if (r < 0)
 			fprintf(vm->diag, "tinyvmm: KVM_INTERRUPT vector %#x: %s\n", vector, strerror(-r));
 		vcpu->inject_inflight = true;
@@ -255,6 +286,12 @@ bool vcpu_handle_exit(struct vcpu *vcpu)
 		return handle_mmio(vcpu);
 	case KVM_EXIT_HLT:
 		return handle_hlt(vcpu);
+	case KVM_EXIT_X86_RDMSR:
+	case KVM_EXIT_X86_WRMSR:
+		return apic_handle_msr(vcpu);
+	case KVM_EXIT_SET_TPR:
+		/* the guest lowered CR8; the loop's CR8 sync and INTR check do the rest */
+		return !vm->stop_requested;
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 		/* The guest can take an interrupt now; the loop injects it before re-entry. */
 		TRACE(&vm->trace, "vcpu: KVM_EXIT_IRQ_WINDOW_OPEN");
@@ -298,6 +335,8 @@ void vcpu_loop(struct vcpu *vcpu)
 		int r;
 
 		inject_interrupt(vcpu);
+		/* CR8 is the TPR; only this thread changes the TPR, so no lock is needed to read it */
+		apic_cr8_to_run(vcpu);
 		r = kvm_run(vcpu->fd);
 		vcpu->exits++;
 		if (r == -EINTR || r == -EAGAIN) {
@@ -313,6 +352,11 @@ void vcpu_loop(struct vcpu *vcpu)
 			break;
 		}
 		vcpu->inject_inflight = false;	/* the guest ran: any injected vector was taken */
+		if (run->cr8 != vcpu->cr8_entered) {
+			pthread_mutex_lock(&vm->lock);
+			apic_cr8_from_run(vcpu);
+			pthread_mutex_unlock(&vm->lock);
+		}
 		if (!vcpu_handle_exit(vcpu))
 			break;
 	}

@@ -21,6 +21,8 @@ struct vcpu {
 	pthread_t thread;		/* the thread inside KVM_RUN, for kicks */
 	uint64_t exits;			/* KVM_RUN returns, counted for the bench */
 	bool inject_inflight;		/* KVM_INTERRUPT done, the guest has not run since */
+	int tsc_khz;			/* the guest TSC rate (KVM_GET_TSC_KHZ), 0 until first needed */
+	uint64_t cr8_entered;		/* kvm_run.cr8 as we set it before KVM_RUN */
 };
 
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id);

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apic.h"
 #include "irq.h"
 #include "kvm.h"
 #include "rom.h"
@@ -211,6 +212,8 @@ static int add_devices(struct vm *vm)
 			    NULL, rom_write_ignored, vm);
 	if (!r)
 		r = irq_devices_add(vm);
+	if (!r)
+		r = apic_devices_add(vm);
 	if (r)
 		return setup_error(vm, "internal error placing devices: %s", strerror(-r));
 	return 0;
@@ -268,6 +271,10 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 	r = map_memory(vm);
 	if (r)
 		return r;
+	r = apic_msr_setup(vm);
+	if (r)
+		return setup_error(vm, "making the APIC MSRs exit to userspace "
+				   "(KVM_CAP_X86_USER_SPACE_MSR, KVM_X86_SET_MSR_FILTER): %s", strerror(-r));
 	r = vcpu_create(&vm->vcpu, vm, 0);
 	if (r)
 		return r;

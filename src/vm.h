@@ -13,6 +13,8 @@
 #include "bus.h"
 #include "trace.h"
 #include "vcpu.h"
+#include "devices/ioapic.h"
+#include "devices/lapic.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/serial.h"
@@ -81,8 +83,10 @@ struct vm {
 	bool lock_ready;
 	struct pic pic;
 	struct pit pit;
-	int irq_level[16];		/* ISA IRQ line levels as the devices drive them */
-	bool intr_line;			/* pic_intr() as of the last change, readable without the lock */
+	struct lapic lapic;		/* chapter 5: the local APIC of the one vCPU */
+	struct ioapic ioapic;
+	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */
+	bool intr_line;			/* irq_intr() as of the last change, readable without the lock */
 	struct port_window window[VM_PORT_WINDOWS];
 	bool vcpu_halted;		/* the vCPU sleeps in HLT, waiting for halt_cond */
 	pthread_cond_t halt_cond;	/* signalled when INTR rises or the VM stops */

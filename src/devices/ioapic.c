@@ -185,13 +185,7 @@ static void reg_write(struct ioapic *io, unsigned index, uint32_t val)
 		io->id = (val >> APIC_ID_SHIFT) & APIC_ID_MASK;
 		return;
 	}
-	/*
-	 * Version and arbitration ID are read-only.  Index 0x40 is the EOI
-	 * register of version 0x20 I/O APICs; we report 0x11 (as the 82093AA
-	 * and KVM's in-kernel model do, so the guest sees the same chip in
-	 * every irqchip mode), and a write there is ignored like any other
-	 * unimplemented index.
-	 */
+	/* Version, arbitration ID and unimplemented indices ignore writes. */
 	if (index < IOAPIC_REG_REDIR || index >= IOAPIC_REG_REDIR_END)
 		return;
 	pin = (int)(index - IOAPIC_REG_REDIR) / 2;
@@ -216,6 +210,11 @@ void ioapic_init(struct ioapic *io, void (*deliver)(void *, const struct ioapic_
 }
 
 /*
+ * Later chipset I/O APICs (version 0x20) add a third direct register, EOI,
+ * at offset 0x40.  We report version 0x11, as the 82093AA and KVM's in-kernel
+ * model do, so the guest sees the same chip in every irqchip mode: offset
+ * 0x40 is not decoded and a write there does nothing.
+ *
  * The datasheet wants 32-bit accesses.  We look at the offset alone and let
  * the bus worry about size: a byte write of IOREGSEL works, which is all a
  * sloppy guest needs.  IOREGSEL is 8 bits wide, so every selectable index is

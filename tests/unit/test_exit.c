@@ -63,6 +63,8 @@ static struct fake pdev, mdev;
 static char *diag_buf;
 static size_t diag_len;
 
+static struct fake_clock fake_clock = FAKE_CLOCK_INIT;
+
 static void setup(void)
 {
 	memset(&pdev, 0, sizeof(pdev));
@@ -75,6 +77,8 @@ static void setup(void)
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->halt_cond, NULL);
 	pic_init(&vm->pic);
+	lapic_init(&vm->lapic, &fake_clock.clock, 0, NULL, NULL);
+	ioapic_init(&vm->ioapic, NULL, NULL);
 	bus_init(&vm->pio, "port");
 	bus_init(&vm->mmio, "MMIO");
 	bus_add(&vm->pio, FAKE_PORT, 8, "fake", fake_read, fake_write, &pdev);

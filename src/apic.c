@@ -1,0 +1,230 @@
+/*
+ * apic.c - the userspace local APIC and I/O APIC, wired (chapter 5).
+ *
+ *   device line --irq_set_level--> IOAPIC pin --redirection entry--> message
+ *     --apic_deliver--> LAPIC IRR --lapic_pending/PPR--> vCPU loop injects
+ *     --guest EOI--> LAPIC ISR cleared --level vector?--> IOAPIC Remote IRR cleared
+ *
+ * KVM's in-kernel names for the same steps: kvm_ioapic_set_irq() ->
+ * ioapic_service() -> kvm_irq_delivery_to_apic() -> kvm_apic_set_irq(), and
+ * kvm_ioapic_update_eoi() on the way back.
+ *
+ * Two registers of the local APIC are MSRs, not MMIO: IA32_APIC_BASE (0x1B)
+ * and IA32_TSC_DEADLINE (0x6E0).  Without an in-kernel LAPIC, KVM would answer
+ * them itself, so we ask it (KVM_X86_SET_MSR_FILTER) to hand both to us as
+ * KVM_EXIT_X86_RDMSR/WRMSR.  A third piece of state is shared with the CPU:
+ * CR8, which in 64-bit mode is the TPR's priority class; kvm_run.cr8 carries
+ * it across every exit and entry when the LAPIC is in userspace.
+ *
+ * Everything here runs with vm->lock held (bus dispatch, timer thread).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "apic.h"
+#include "clock.h"
+#include "irq.h"
+#include "kvm.h"
+#include "vm.h"
+
+#define MSR_IA32_TSC		0x010
+#define MSR_IA32_APIC_BASE	0x01b
+#define MSR_IA32_TSC_DEADLINE	0x6e0
+
+static const char *const delivery_mode_name[8] = {
+	"fixed", "lowest-priority", "smi", "reserved", "nmi", "init", "reserved", "extint",
+};
+
+/* An IOAPIC message reaches the (only) local APIC. */
+static void apic_deliver(void *opaque, const struct ioapic_irq *irq)
+{
+	struct vm *vm = opaque;
+
+	switch (irq->delivery_mode) {
+	case IOAPIC_DM_FIXED:
+	case IOAPIC_DM_LOWEST:	/* one CPU: the lowest-priority one is this one */
+		lapic_accept(&vm->lapic, irq->vector, irq->level);
+		TRACE(&vm->trace, "ioapic: message vector %#04x %s %s -> lapic irr (ppr=%02x)",
+		      irq->vector, delivery_mode_name[irq->delivery_mode & 7],
+		      irq->level ? "level" : "edge", lapic_ppr(&vm->lapic));
+		irq_intr_changed(vm);
+		break;
+	default:
+		/* ExtINT is the 8259A's path (irq.c); NMI, SMI, INIT need more than one CPU's worth of model. */
+		TRACE(&vm->trace, "ioapic: %s message for vector %#04x not modelled, dropped",
+		      delivery_mode_name[irq->delivery_mode & 7], irq->vector);
+		break;
+	}
+}
+
+/* The guest EOIed a level-triggered vector: the IOAPIC may clear Remote IRR and re-deliver. */
+static void apic_eoi_level(void *opaque, int vector)
+{
+	struct vm *vm = opaque;
+
+	TRACE(&vm->trace, "lapic: eoi of level vector %#04x -> ioapic clears remote irr", vector);
+	ioapic_eoi(&vm->ioapic, vector);
+}
+
+/*
+ * MMIO: both APICs have 32-bit registers on 16-byte boundaries.  Narrower
+ * reads see the bytes of the 32-bit register; a 64-bit access is two.
+ */
+static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
+{
+	struct vm *vm = opaque;
+
+	for (unsigned i = 0; i < size; i += 4) {
+		uint32_t v = lapic_mmio_read(&vm->lapic, (uint32_t)((off + i) & ~3ull));
+
+		v >>= 8 * ((off + i) & 3);
+		memcpy(data + i, &v, size - i < 4 ? size - i : 4);
+	}
+}
+
+static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	struct vm *vm = opaque;
+
+	if (size < 4 || (off & 3)) {
+		TRACE(&vm->trace, "guest: lapic write of %u bytes at +%#llx ignored (registers are 32-bit)",
+		      size, (unsigned long long)off);
+		return;
+	}
+	for (unsigned i = 0; i < size; i += 4) {
+		uint32_t v;
+
+		memcpy(&v, data + i, 4);
+		lapic_mmio_write(&vm->lapic, (uint32_t)(off + i), v);
+		if (off + i == LAPIC_EOI)
+			TRACE(&vm->trace, "guest: lapic eoi | isr now %s, ppr=%02x",
+			      lapic_pending(&vm->lapic) >= 0 ? "lower, irr waiting" : "lower", lapic_ppr(&vm->lapic));
+		else
+			TRACE(&vm->trace, "guest: lapic +%#05llx <- %08x", (unsigned long long)(off + i), v);
+	}
+	/* An EOI, a TPR drop or a self-IPI may let an interrupt through; a timer may be programmed. */
+	irq_intr_changed(vm);
+	pthread_cond_signal(&vm->timer_cond);
+}
+
+static void ioapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
+{
+	struct vm *vm = opaque;
+	uint32_t v = ioapic_mmio_read(&vm->ioapic, off & ~3ull) >> (8 * (off & 3));
+
+	memcpy(data, &v, size < 4 ? size : 4);
+}
+
+static void ioapic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	struct vm *vm = opaque;
+	uint32_t v = 0;
+
+	memcpy(&v, data, size < 4 ? size : 4);
+	ioapic_mmio_write(&vm->ioapic, off, v);
+	if (off == IOAPIC_IOWIN)
+		TRACE(&vm->trace, "guest: ioapic register %#04x <- %08x", vm->ioapic.ioregsel, v);
+	irq_intr_changed(vm);	/* unmasking a pending level pin delivers */
+}
+
+int apic_devices_add(struct vm *vm)
+{
+	int r;
+
+	lapic_init(&vm->lapic, &host_clock, 0, apic_eoi_level, vm);
+	/* As KVM does at reset for the first CPU: LINT0 in ExtINT mode, so the 8259A reaches the CPU. */
+	lapic_setup_virtual_wire(&vm->lapic);
+	ioapic_init(&vm->ioapic, apic_deliver, vm);
+	r = bus_add(&vm->mmio, LAPIC_DEFAULT_BASE, 0x1000, "lapic",
+		    lapic_window_read, lapic_window_write, vm);
+	if (!r)
+		r = bus_add(&vm->mmio, IOAPIC_DEFAULT_BASE, 0x1000, "ioapic",
+			    ioapic_window_read, ioapic_window_write, vm);
+	return r;
+}
+
+int apic_msr_setup(struct vm *vm)
+{
+	static const uint32_t msrs[] = { MSR_IA32_APIC_BASE, MSR_IA32_TSC_DEADLINE };
+	int r = kvm_enable_cap(vm->vm_fd, KVM_CAP_X86_USER_SPACE_MSR, KVM_MSR_EXIT_REASON_FILTER);
+
+	if (!r)
+		r = kvm_deny_msrs(vm->vm_fd, msrs, 2);
+	return r;
+}
+
+/* TSC-deadline: the guest writes a TSC value; the timer thread needs a clock time. */
+static uint64_t tsc_to_clock_ns(struct vcpu *vcpu, uint64_t deadline)
+{
+	uint64_t now = clock_now_ns(&host_clock), tsc;
+
+	if (vcpu->tsc_khz <= 0)
+		vcpu->tsc_khz = kvm_get_tsc_khz(vcpu->fd);
+	if (vcpu->tsc_khz <= 0 || kvm_get_msr(vcpu->fd, MSR_IA32_TSC, &tsc) < 0)
+		return now;		/* cannot convert: fire now rather than never */
+	if (deadline <= tsc)
+		return now;
+	return now + (uint64_t)((unsigned __int128)(deadline - tsc) * 1000000u / (unsigned)vcpu->tsc_khz);
+}
+
+bool apic_handle_msr(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct kvm_run *run = vcpu->run;
+	bool write = run->exit_reason == KVM_EXIT_X86_WRMSR;
+
+	pthread_mutex_lock(&vm->lock);
+	run->msr.error = 0;
+	switch (run->msr.index) {
+	case MSR_IA32_APIC_BASE:
+		if (!write) {
+			run->msr.data = lapic_read_base(&vm->lapic);
+		} else if (lapic_write_base(&vm->lapic, run->msr.data) < 0) {
+			fprintf(vm->diag, "tinyvmm: guest wrote IA32_APIC_BASE = %#llx: tinyvmm's local APIC "
+				"stays at 0xfee00000 in xAPIC mode (relocation and x2APIC are not modelled); #GP\n",
+				(unsigned long long)run->msr.data);
+			run->msr.error = 1;	/* KVM injects #GP */
+		}
+		TRACE(&vm->trace, "guest: %s IA32_APIC_BASE = %#llx", write ? "wrmsr" : "rdmsr",
+		      (unsigned long long)run->msr.data);
+		break;
+	case MSR_IA32_TSC_DEADLINE:
+		if (!write) {
+			run->msr.data = lapic_read_tsc_deadline(&vm->lapic);
+		} else {
+			uint64_t expiry = run->msr.data ? tsc_to_clock_ns(vcpu, run->msr.data) : 0;
+
+			lapic_write_tsc_deadline(&vm->lapic, run->msr.data, expiry);
+			TRACE(&vm->trace, "guest: wrmsr IA32_TSC_DEADLINE = %#llx (in %lld us)",
+			      (unsigned long long)run->msr.data,
+			      expiry ? (long long)(expiry - clock_now_ns(&host_clock)) / 1000 : -1ll);
+			pthread_cond_signal(&vm->timer_cond);
+		}
+		break;
+	default:
+		run->msr.error = 1;	/* not ours: we only asked for the two above */
+		break;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return !vm->stop_requested;
+}
+
+void apic_cr8_to_run(struct vcpu *vcpu)
+{
+	vcpu->cr8_entered = lapic_get_cr8(&vcpu->vm->lapic);
+	vcpu->run->cr8 = vcpu->cr8_entered;
+}
+
+void apic_cr8_from_run(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (vcpu->run->cr8 != vcpu->cr8_entered) {
+		/* the guest moved to CR8: that is a TPR write */
+		lapic_set_cr8(&vm->lapic, (uint8_t)vcpu->run->cr8);
+		vcpu->cr8_entered = vcpu->run->cr8;
+		TRACE(&vm->trace, "guest: mov cr8 = %llu -> lapic tpr=%02x", (unsigned long long)vcpu->run->cr8,
+		      (unsigned)lapic_get_cr8(&vm->lapic) << 4);
+		irq_intr_changed(vm);
+	}
+}

@@ -1,0 +1,24 @@
+/*
+ * apic.h - the local APIC and I/O APIC models wired into the machine
+ * (chapter 5, --irqchip=none): their MMIO windows, their MSRs, the
+ * IOAPIC -> LAPIC message path and the LAPIC EOI -> IOAPIC path.
+ */
+#ifndef TINYVMM_APIC_H
+#define TINYVMM_APIC_H
+
+#include <stdbool.h>
+
+struct vm;
+struct vcpu;
+
+/* Create both models and put them on the MMIO bus. */
+int apic_devices_add(struct vm *vm);
+/* Make IA32_APIC_BASE and IA32_TSC_DEADLINE exit to userspace (before vCPUs exist). */
+int apic_msr_setup(struct vm *vm);
+/* KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR. */
+bool apic_handle_msr(struct vcpu *vcpu);
+/* CR8 is the TPR: copy it between kvm_run and the model around each KVM_RUN (lock held). */
+void apic_cr8_to_run(struct vcpu *vcpu);
+void apic_cr8_from_run(struct vcpu *vcpu);
+
+#endif

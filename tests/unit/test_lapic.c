@@ -1,0 +1,453 @@
+/*
+ * test_lapic.c - unit tests for the local APIC (src/devices/lapic.c).
+ *
+ * The tests program the APIC through its register page as a guest would,
+ * play the IOAPIC with lapic_accept() and the CPU with lapic_pending() and
+ * lapic_intack(), and move a fake clock by hand for the timer.
+ */
+#include "tap.h"
+#include "devices/lapic.h"
+
+static struct fake_clock fc = FAKE_CLOCK_INIT;
+
+/* eoi_level recorder: the IOAPIC's view */
+static int eoi_calls, eoi_last = -1;
+static void *eoi_opaque;
+
+static void record_eoi(void *opaque, int vector)
+{
+	eoi_calls++;
+	eoi_last = vector;
+	eoi_opaque = opaque;
+}
+
+static uint32_t rd(struct lapic *a, uint32_t off) { return lapic_mmio_read(a, off); }
+static void wr(struct lapic *a, uint32_t off, uint32_t v) { lapic_mmio_write(a, off, v); }
+
+/* A fresh APIC at time 0, ID 0, software-enabled with spurious vector 0xFF. */
+static void setup(struct lapic *a)
+{
+	fc.ns = 0;
+	eoi_calls = 0;
+	eoi_last = -1;
+	lapic_init(a, &fc.clock, 0, record_eoi, &fc);
+	wr(a, LAPIC_SVR, 0x1ff);
+}
+
+static void eoi(struct lapic *a) { wr(a, LAPIC_EOI, 0); }
+
+static void test_reset(void)
+{
+	struct lapic a;
+	bool zero = true, lvt_masked = true;
+
+	lapic_init(&a, &fc.clock, 3, record_eoi, &fc);
+	is(rd(&a, LAPIC_ID), 3u << 24, "reset: ID register is id << 24");
+	is(rd(&a, LAPIC_VERSION), 0x00050014, "reset: version 0x14, max LVT entry 5");
+	is(rd(&a, LAPIC_TPR), 0, "reset: TPR 0");
+	is(rd(&a, LAPIC_APR), 0, "reset: APR 0");
+	is(rd(&a, LAPIC_PPR), 0, "reset: PPR 0");
+	is(rd(&a, LAPIC_LDR), 0, "reset: LDR 0");
+	is(rd(&a, LAPIC_DFR), 0xffffffff, "reset: DFR all ones (flat)");
+	is(rd(&a, LAPIC_SVR), 0xff, "reset: SVR 0xFF, software-disabled");
+	for (uint32_t i = 0; i < 8; i++)
+		if (rd(&a, LAPIC_ISR + i * 16) || rd(&a, LAPIC_TMR + i * 16) || rd(&a, LAPIC_IRR + i * 16))
+			zero = false;
+	ok(zero, "reset: ISR, TMR, IRR all clear");
+	is(rd(&a, LAPIC_ESR), 0, "reset: ESR 0");
+	ok(rd(&a, LAPIC_ICR_LO) == 0 && rd(&a, LAPIC_ICR_HI) == 0, "reset: ICR 0");
+	for (uint32_t off = LAPIC_LVT_TIMER; off <= LAPIC_LVT_ERROR; off += 16)
+		if (rd(&a, off) != 0x10000)
+			lvt_masked = false;
+	ok(lvt_masked, "reset: all six LVT entries 0x00010000");
+	ok(rd(&a, LAPIC_TIMER_ICR) == 0 && rd(&a, LAPIC_TIMER_CCR) == 0 && rd(&a, LAPIC_TIMER_DCR) == 0,
+	   "reset: timer registers 0");
+	is(rd(&a, 0x2f0), 0, "no CMCI LVT: 0x2F0 reads 0");
+	is(rd(&a, 0x24), 0, "misaligned offset reads 0");
+	is(rd(&a, 0x400), 0, "undefined offset 0x400 reads 0");
+	is(lapic_next_event_ns(&a), UINT64_MAX, "reset: no timer event");
+	is(lapic_pending(&a), -1, "reset: nothing pending");
+	ok(!lapic_accepts_extint(&a), "reset: LINT0 masked, 8259A cut off");
+
+	wr(&a, LAPIC_VERSION, 0x12345678);
+	wr(&a, LAPIC_PPR, 0xff);
+	wr(&a, 0x400, 1);
+	ok(rd(&a, LAPIC_VERSION) == 0x00050014 && rd(&a, LAPIC_PPR) == 0, "read-only registers ignore writes");
+	wr(&a, LAPIC_ID, 0x07ffffff);
+	is(rd(&a, LAPIC_ID), 0x07000000, "ID writable, bits 31:24 only");
+	wr(&a, LAPIC_DFR, 0x01234567);
+	is(rd(&a, LAPIC_DFR), 0x0fffffff, "DFR: model bits writable, rest read 1");
+	wr(&a, LAPIC_LDR, 0xffffffff);
+	is(rd(&a, LAPIC_LDR), 0xff000000, "LDR: bits 31:24 only");
+}
+
+static void test_svr(void)
+{
+	struct lapic a;
+
+	lapic_init(&a, &fc.clock, 0, NULL, NULL);
+	wr(&a, LAPIC_LVT_LINT0, 0x700);
+	is(rd(&a, LAPIC_LVT_LINT0), 0x10700, "software-disabled: LVT write keeps mask set");
+	lapic_accept(&a, 0x40, false);
+	ok(lapic_irr_test(&a, 0x40), "software-disabled: fixed interrupt held in IRR");
+	is(lapic_pending(&a), -1, "software-disabled: but not offered to the CPU");
+	wr(&a, LAPIC_SVR, 0x1ff);
+	is(rd(&a, LAPIC_SVR), 0x1ff, "SVR enable bit set");
+	is(lapic_pending(&a), 0x40, "software-enabled: held interrupt offered");
+	is(rd(&a, LAPIC_LVT_LINT0), 0x10700, "enabling does not unmask LVT entries");
+	wr(&a, LAPIC_LVT_LINT0, 0x700);
+	wr(&a, LAPIC_LVT_ERROR, 0x33);
+	ok(rd(&a, LAPIC_LVT_LINT0) == 0x700 && lapic_accepts_extint(&a), "enabled: LINT0 ExtINT unmasked");
+	wr(&a, LAPIC_SVR, 0x0ff);
+	ok(rd(&a, LAPIC_LVT_LINT0) == 0x10700 && rd(&a, LAPIC_LVT_ERROR) == 0x10033,
+	   "software-disable sets every LVT mask bit");
+	ok(!lapic_accepts_extint(&a), "masked LINT0: no ExtINT");
+	wr(&a, LAPIC_SVR, 0xffffffff);
+	is(rd(&a, LAPIC_SVR), 0x1ff, "SVR: focus/EOI-suppression bits not writable");
+	wr(&a, LAPIC_LVT_LINT1, 0xffffffff);
+	is(rd(&a, LAPIC_LVT_LINT1), 0x1a7ff, "LINT1: delivery status and remote IRR read 0");
+}
+
+static void test_priority(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	lapic_accept(&a, 0x31, false);
+	lapic_accept(&a, 0x52, false);
+	lapic_accept(&a, 0x45, false);
+	is(lapic_pending(&a), 0x52, "pending: highest IRR vector");
+	is(lapic_intack(&a), 0x52, "intack returns it");
+	ok(lapic_isr_test(&a, 0x52) && !lapic_irr_test(&a, 0x52), "intack moved IRR -> ISR");
+	is(lapic_ppr(&a), 0x50, "PPR = ISRV class while TPR lower");
+	is(lapic_pending(&a), -1, "lower classes blocked while 0x52 in service");
+	lapic_accept(&a, 0x5f, false);
+	is(lapic_pending(&a), -1, "same class (0x5f) blocked by 0x52 in service");
+	lapic_accept(&a, 0x61, false);
+	is(lapic_intack(&a), 0x61, "nested: higher class taken while 0x52 in service");
+	eoi(&a);
+	ok(!lapic_isr_test(&a, 0x61) && lapic_isr_test(&a, 0x52), "EOI retires the highest ISR (0x61) first");
+	eoi(&a);
+	ok(!lapic_isr_test(&a, 0x52), "second EOI retires 0x52");
+	is(lapic_intack(&a), 0x5f, "then 0x5f");
+	eoi(&a);
+	is(lapic_intack(&a), 0x45, "then 0x45");
+	eoi(&a);
+	is(lapic_intack(&a), 0x31, "then 0x31");
+	eoi(&a);
+	is(lapic_intack(&a), -1, "intack with nothing pending: -1");
+	eoi(&a);
+	is(eoi_calls, 0, "EOI with nothing in service: harmless, no callback");
+
+	/* TPR */
+	wr(&a, LAPIC_TPR, 0x40);
+	lapic_accept(&a, 0x41, false);
+	is(lapic_pending(&a), -1, "TPR 0x40 holds back 0x41 (same class)");
+	lapic_accept(&a, 0x35, false);
+	is(lapic_pending(&a), -1, "TPR 0x40 holds back 0x35");
+	is(lapic_ppr(&a), 0x40, "PPR = TPR when nothing in service");
+	wr(&a, LAPIC_TPR, 0x3f);
+	is(lapic_pending(&a), 0x41, "TPR dropped to 0x3f: 0x41 delivered");
+	lapic_intack(&a);
+	is(lapic_ppr(&a), 0x40, "PPR = ISRV & 0xF0 when above TPR");
+	wr(&a, LAPIC_TPR, 0x4a);
+	is(lapic_ppr(&a), 0x4a, "PPR = full TPR when TPR class >= ISRV class");
+	wr(&a, LAPIC_TPR, 0x5a);
+	is(rd(&a, LAPIC_PPR), 0x5a, "PPR register readable");
+	wr(&a, LAPIC_TPR, 0x3f);
+	eoi(&a);
+	wr(&a, LAPIC_TPR, 0x20);
+	is(lapic_intack(&a), 0x35, "0x35 after TPR 0x20");
+	/* APR: TPR 0x20, ISR 0x35, IRR empty -> max class */
+	is(rd(&a, LAPIC_APR), 0x30, "APR = max(TPR, ISRV, IRRV) classes when ISRV above TPR");
+	eoi(&a);
+	wr(&a, LAPIC_TPR, 0x2b);
+	is(rd(&a, LAPIC_APR), 0x2b, "APR = TPR when nothing beats it");
+	lapic_accept(&a, 0x71, false);
+	is(rd(&a, LAPIC_APR), 0x70, "APR counts a pending request");
+
+	/* CR8 */
+	lapic_set_cr8(&a, 0x9);
+	is(rd(&a, LAPIC_TPR), 0x90, "CR8 write: TPR = cr8 << 4");
+	wr(&a, LAPIC_TPR, 0xa7);
+	is(lapic_get_cr8(&a), 0xa, "CR8 read: TPR[7:4]");
+}
+
+static void test_level_eoi(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	lapic_accept(&a, 0x60, true);
+	lapic_accept(&a, 0x50, false);
+	ok(lapic_tmr_test(&a, 0x60) && !lapic_tmr_test(&a, 0x50), "TMR set for level, not for edge");
+	is(rd(&a, LAPIC_TMR + 0x30), 1u << 0, "TMR register word 3 bit 0 = vector 0x60");
+	lapic_intack(&a);
+	eoi(&a);
+	ok(eoi_calls == 1 && eoi_last == 0x60 && eoi_opaque == &fc, "EOI of level vector calls eoi_level(opaque, 0x60)");
+	ok(!lapic_tmr_test(&a, 0x60), "TMR bit cleared at EOI");
+	lapic_intack(&a);
+	eoi(&a);
+	is(eoi_calls, 1, "EOI of edge vector: no callback");
+	/* a level vector arriving again while in service keeps its TMR bit */
+	lapic_accept(&a, 0x60, true);
+	lapic_intack(&a);
+	lapic_accept(&a, 0x60, true);
+	eoi(&a);
+	ok(eoi_calls == 2 && lapic_tmr_test(&a, 0x60), "re-arrived level vector keeps TMR across EOI");
+}
+
+static void test_icr(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	lapic_init(&a, &fc.clock, 5, record_eoi, &fc);
+	wr(&a, LAPIC_SVR, 0x1ff);
+	wr(&a, LAPIC_ICR_LO, (1u << 18) | 0x40);
+	ok(lapic_irr_test(&a, 0x40) && !lapic_tmr_test(&a, 0x40), "ICR self shorthand: edge vector in IRR");
+	is(rd(&a, LAPIC_ICR_LO) & (1u << 12), 0, "ICR delivery status reads 0");
+	wr(&a, LAPIC_ICR_LO, (2u << 18) | 0x41);
+	ok(lapic_irr_test(&a, 0x41), "ICR all-including-self delivers");
+	wr(&a, LAPIC_ICR_LO, (3u << 18) | 0x42);
+	ok(!lapic_irr_test(&a, 0x42), "ICR all-excluding-self: nothing");
+	wr(&a, LAPIC_ICR_HI, 5u << 24);
+	wr(&a, LAPIC_ICR_LO, 0x43);
+	ok(lapic_irr_test(&a, 0x43), "ICR physical, our ID 5: delivered");
+	is(rd(&a, LAPIC_ICR_HI), 5u << 24, "ICR high reads back");
+	wr(&a, LAPIC_ICR_HI, 6u << 24);
+	wr(&a, LAPIC_ICR_LO, 0x44);
+	ok(!lapic_irr_test(&a, 0x44), "ICR physical, other ID 6: nothing");
+	wr(&a, LAPIC_ICR_HI, 0xffu << 24);
+	wr(&a, LAPIC_ICR_LO, (1u << 8) | 0x45);
+	ok(lapic_irr_test(&a, 0x45), "ICR physical broadcast 0xFF, lowest priority: delivered");
+	wr(&a, LAPIC_LDR, 0x04u << 24);
+	wr(&a, LAPIC_ICR_HI, 0x0cu << 24);
+	wr(&a, LAPIC_ICR_LO, (1u << 11) | 0x46);
+	ok(lapic_irr_test(&a, 0x46), "ICR logical flat, LDR bit matches: delivered");
+	wr(&a, LAPIC_ICR_HI, 0x03u << 24);
+	wr(&a, LAPIC_ICR_LO, (1u << 11) | 0x47);
+	ok(!lapic_irr_test(&a, 0x47), "ICR logical flat, no LDR bit: nothing");
+	wr(&a, LAPIC_DFR, 0x0fffffff);
+	wr(&a, LAPIC_LDR, 0x21u << 24);
+	wr(&a, LAPIC_ICR_HI, 0x23u << 24);
+	wr(&a, LAPIC_ICR_LO, (1u << 11) | 0x48);
+	ok(lapic_irr_test(&a, 0x48), "ICR logical cluster 2, member bit 0: delivered");
+	wr(&a, LAPIC_ICR_HI, 0x31u << 24);
+	wr(&a, LAPIC_ICR_LO, (1u << 11) | 0x49);
+	ok(!lapic_irr_test(&a, 0x49), "ICR logical, other cluster: nothing");
+	wr(&a, LAPIC_ICR_LO, (1u << 18) | (4u << 8) | 0x4a);
+	wr(&a, LAPIC_ICR_LO, (1u << 18) | (5u << 8) | 0x4b);
+	wr(&a, LAPIC_ICR_LO, (1u << 18) | (6u << 8) | 0x4c);
+	ok(!lapic_irr_test(&a, 0x4a) && !lapic_irr_test(&a, 0x4b) && !lapic_irr_test(&a, 0x4c),
+	   "ICR NMI/INIT/SIPI to self: ignored");
+}
+
+static void test_errors(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	wr(&a, LAPIC_ICR_LO, (1u << 18) | 0x05);
+	is(rd(&a, LAPIC_ESR), 0, "ESR reads 0 until written");
+	wr(&a, LAPIC_ESR, 0);
+	is(rd(&a, LAPIC_ESR), 0x20, "ICR vector 5: send illegal vector (bit 5)");
+	ok(!lapic_irr_test(&a, 0x05), "illegal IPI not delivered");
+	is(lapic_pending(&a), -1, "error LVT masked: no error interrupt");
+	wr(&a, LAPIC_ESR, 0);
+	is(rd(&a, LAPIC_ESR), 0, "second ESR write: no new errors, reads 0");
+
+	wr(&a, LAPIC_LVT_ERROR, 0xe3);
+	lapic_accept(&a, 0x0e, false);
+	ok(!lapic_irr_test(&a, 0x0e), "accept vector 14: IRR untouched");
+	is(lapic_pending(&a), 0xe3, "unmasked error LVT raises vector 0xE3");
+	wr(&a, LAPIC_ESR, 0);
+	is(rd(&a, LAPIC_ESR), 0x40, "receive illegal vector (bit 6)");
+	lapic_intack(&a);
+	eoi(&a);
+	wr(&a, LAPIC_ICR_LO, 0x01);	/* physical dest 0 = us, vector 1 */
+	lapic_accept(&a, 3, true);
+	is(rd(&a, LAPIC_ESR), 0x40, "ESR keeps old value until the next write");
+	wr(&a, LAPIC_ESR, 0xffffffff);
+	is(rd(&a, LAPIC_ESR), 0x60, "errors accumulate: send and receive");
+	is(lapic_pending(&a), 0xe3, "error interrupt raised again");
+
+	wr(&a, LAPIC_LVT_ERROR, 0x07);	/* an illegal error vector: no loop */
+	lapic_intack(&a);
+	eoi(&a);
+	lapic_accept(&a, 2, false);
+	is(lapic_pending(&a), -1, "illegal error LVT vector raises nothing");
+	wr(&a, LAPIC_ESR, 0);
+	is(rd(&a, LAPIC_ESR), 0x40, "and is itself a receive error");
+}
+
+/* one-shot with the given divide configuration code and expected divisor */
+static void oneshot(uint32_t dcr, uint64_t div)
+{
+	struct lapic a;
+
+	setup(&a);
+	wr(&a, LAPIC_TIMER_DCR, dcr);
+	wr(&a, LAPIC_LVT_TIMER, 0x30);
+	fc.ns = 1000;
+	wr(&a, LAPIC_TIMER_ICR, 500);
+	ok(rd(&a, LAPIC_TIMER_CCR) == 500 && lapic_next_event_ns(&a) == 1000 + 500 * div,
+	   "one-shot /%d: count 500, expiry at %d ns", (int)div, (int)(1000 + 500 * div));
+	fc.ns = 1000 + 100 * div;
+	is(rd(&a, LAPIC_TIMER_CCR), 400, "one-shot /%d: 100 counts later reads 400", (int)div);
+	fc.ns = 1000 + 100 * div + div - 1;
+	is(rd(&a, LAPIC_TIMER_CCR), 400, "one-shot /%d: count holds within a divided clock", (int)div);
+	fc.ns = 1000 + 500 * div - 1;
+	lapic_update(&a);
+	ok(rd(&a, LAPIC_TIMER_CCR) == 1 && !lapic_irr_test(&a, 0x30), "one-shot /%d: 1 ns early, no interrupt", (int)div);
+	fc.ns = 1000 + 500 * div;
+	lapic_update(&a);
+	ok(lapic_irr_test(&a, 0x30) && rd(&a, LAPIC_TIMER_CCR) == 0, "one-shot /%d: fires at 0", (int)div);
+	ok(lapic_next_event_ns(&a) == UINT64_MAX, "one-shot /%d: stopped", (int)div);
+	lapic_intack(&a);
+	fc.ns += 10 * 500 * div;
+	lapic_update(&a);
+	ok(!lapic_irr_test(&a, 0x30) && rd(&a, LAPIC_TIMER_ICR) == 500, "one-shot /%d: fires once", (int)div);
+}
+
+static void test_timer(void)
+{
+	struct lapic a;
+
+	oneshot(0xb, 1);
+	oneshot(0x0, 2);
+	oneshot(0x3, 16);
+	oneshot(0xa, 128);
+
+	/* periodic */
+	setup(&a);
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x31);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 1000);
+	is(lapic_next_event_ns(&a), 1000, "periodic: first event at 1000");
+	fc.ns = 1000;
+	lapic_update(&a);
+	ok(lapic_irr_test(&a, 0x31), "periodic: fired at 1000");
+	is(lapic_next_event_ns(&a), 2000, "periodic: next event at 2000");
+	is(rd(&a, LAPIC_TIMER_CCR), 1000, "periodic: reloaded to the initial count");
+	lapic_intack(&a);
+	eoi(&a);
+	fc.ns = 2000;
+	lapic_update(&a);
+	ok(lapic_irr_test(&a, 0x31) && lapic_next_event_ns(&a) == 3000, "periodic: fired at 2000, next 3000");
+	lapic_intack(&a);
+	eoi(&a);
+	fc.ns = 5250;	/* late: 3000, 4000, 5000 missed */
+	is(rd(&a, LAPIC_TIMER_CCR), 750, "periodic: count follows the period grid while late");
+	is(lapic_pending(&a), 0x31, "late periods fire (register read catches up)");
+	lapic_intack(&a);
+	eoi(&a);
+	lapic_update(&a);
+	ok(!lapic_irr_test(&a, 0x31), "late periods coalesce into one interrupt");
+	is(lapic_next_event_ns(&a), 6000, "periodic: next event stays on the grid (6000)");
+	wr(&a, LAPIC_TIMER_ICR, 0);
+	ok(lapic_next_event_ns(&a) == UINT64_MAX && rd(&a, LAPIC_TIMER_CCR) == 0, "initial count 0 stops the timer");
+
+	/* divide change mid-count keeps the count */
+	setup(&a);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_LVT_TIMER, 0x32);
+	wr(&a, LAPIC_TIMER_ICR, 1000);
+	fc.ns = 400;
+	wr(&a, LAPIC_TIMER_DCR, 0x1);	/* divide by 4 */
+	ok(rd(&a, LAPIC_TIMER_CCR) == 600 && lapic_next_event_ns(&a) == 400 + 600 * 4,
+	   "divide change: count kept, runs on at the new rate");
+
+	/* masked */
+	setup(&a);
+	wr(&a, LAPIC_LVT_TIMER, 0x10000 | (1u << 17) | 0x33);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 100);
+	fc.ns = 150;
+	is(rd(&a, LAPIC_TIMER_CCR), 50, "masked timer: count runs");
+	lapic_update(&a);
+	ok(!lapic_irr_test(&a, 0x33) && lapic_next_event_ns(&a) == 200, "masked timer: no IRR, keeps reloading");
+}
+
+static void test_tsc_deadline(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	wr(&a, LAPIC_LVT_TIMER, 0x34);		/* one-shot mode */
+	lapic_write_tsc_deadline(&a, 5000, 500);
+	ok(lapic_read_tsc_deadline(&a) == 0 && lapic_next_event_ns(&a) == UINT64_MAX,
+	   "TSC deadline ignored in one-shot mode");
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 1000);
+	wr(&a, LAPIC_LVT_TIMER, (2u << 17) | 0x34);
+	ok(lapic_next_event_ns(&a) == UINT64_MAX && rd(&a, LAPIC_TIMER_ICR) == 0,
+	   "switch to TSC-deadline disarms the count timer");
+	wr(&a, LAPIC_TIMER_ICR, 1000);
+	is(rd(&a, LAPIC_TIMER_CCR), 0, "TSC-deadline: initial count ignored, current count 0");
+	lapic_write_tsc_deadline(&a, 12345, 700);
+	ok(lapic_read_tsc_deadline(&a) == 12345 && lapic_next_event_ns(&a) == 700, "TSC-deadline armed");
+	fc.ns = 699;
+	lapic_update(&a);
+	ok(!lapic_irr_test(&a, 0x34), "TSC-deadline: not before its time");
+	fc.ns = 700;
+	lapic_update(&a);
+	ok(lapic_irr_test(&a, 0x34), "TSC-deadline fires");
+	ok(lapic_read_tsc_deadline(&a) == 0 && lapic_next_event_ns(&a) == UINT64_MAX, "and disarms itself");
+	lapic_intack(&a);
+	eoi(&a);
+	lapic_write_tsc_deadline(&a, 20000, 2000);
+	lapic_write_tsc_deadline(&a, 0, 0);
+	fc.ns = 3000;
+	lapic_update(&a);
+	ok(!lapic_irr_test(&a, 0x34) && lapic_next_event_ns(&a) == UINT64_MAX, "deadline 0 disarms");
+	lapic_write_tsc_deadline(&a, 100, 100);
+	ok(lapic_irr_test(&a, 0x34), "deadline in the past fires at once");
+	lapic_write_tsc_deadline(&a, 90000, 9000);
+	wr(&a, LAPIC_LVT_TIMER, 0x34);
+	ok(lapic_next_event_ns(&a) == UINT64_MAX && lapic_read_tsc_deadline(&a) == 0,
+	   "leaving TSC-deadline mode disarms the deadline");
+}
+
+static void test_base(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	is(lapic_read_base(&a), 0xfee00900, "IA32_APIC_BASE: 0xFEE00000 | EN | BSP");
+	is(lapic_write_base(&a, 0xfec00900), -1, "relocation refused");
+	is(lapic_write_base(&a, 0xfee00d00), -1, "x2APIC enable refused");
+	is(lapic_write_base(&a, 0xfee00901), -1, "reserved bit refused");
+	is(lapic_read_base(&a), 0xfee00900, "refused writes change nothing");
+	is(lapic_write_base(&a, 0xfee00900), 0, "same value accepted");
+	lapic_accept(&a, 0x50, false);
+	wr(&a, LAPIC_TPR, 0x20);
+	is(lapic_write_base(&a, 0xfee00000), 0, "clearing EN accepted");
+	is(lapic_read_base(&a), 0xfee00100, "globally disabled: EN reads 0, BSP stays");
+	ok(lapic_accepts_extint(&a), "globally disabled: 8259A reaches the CPU");
+	ok(lapic_pending(&a) == -1 && rd(&a, LAPIC_VERSION) == 0, "globally disabled: no interrupts, page reads 0");
+	lapic_accept(&a, 0x60, false);
+	is(lapic_write_base(&a, 0xfee00800), 0, "EN set again");
+	ok(!lapic_irr_test(&a, 0x50) && !lapic_irr_test(&a, 0x60) && rd(&a, LAPIC_TPR) == 0 &&
+	   rd(&a, LAPIC_SVR) == 0xff, "re-enabled APIC is in its reset state");
+	ok(!lapic_accepts_extint(&a), "re-enabled: LINT0 masked again");
+	lapic_setup_virtual_wire(&a);
+	ok(lapic_accepts_extint(&a) && rd(&a, LAPIC_LVT_LINT1) == 0x400 && rd(&a, LAPIC_SVR) == 0x1ff,
+	   "virtual wire: LINT0 ExtINT, LINT1 NMI, enabled");
+	wr(&a, LAPIC_LVT_LINT0, 0x000);
+	ok(!lapic_accepts_extint(&a), "LINT0 fixed delivery: no ExtINT");
+}
+
+int main(void)
+{
+	test_reset();
+	test_svr();
+	test_priority();
+	test_level_eoi();
+	test_icr();
+	test_errors();
+	test_timer();
+	test_tsc_deadline();
+	test_base();
+	return done_testing();
+}
