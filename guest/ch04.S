@@ -105,4 +105,4 @@ ch04_long:
 	CHECK64_EQ "the same address written: error code 0002 (bit 1: it was a write)"
 	cmpq $1, exc_count
 	CHECK64_EQ "each fault was taken exactly once: the handler resumed after the faulting instruction"
-	jmp lm_next			/* the next 64-bit chapter, or finish64 */
+	jmp ch04_next			/* what follows chapter 4 in this image: chapter 5, or finish64 */

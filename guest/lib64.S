@@ -101,3 +101,30 @@ finish64:
 3:	cli
 	hlt
 	jmp 3b
+
+/*
+ * pit2_wait: wait ECX input clocks of the 8254 (1193 per ms, at most 65535)
+ * with channel 2 in mode 0 as a stopwatch: OUT2 (port 0x61 bit 5) rises when
+ * the count runs out.  The gate (bit 0) is raised once and left high; see
+ * ch03.S for why.  Interrupts are taken meanwhile if IF=1.
+ */
+	.globl pit2_wait
+pit2_wait:
+	push %rax
+	in $0x61, %al
+	test $0x01, %al
+	jnz 1f
+	and $0xfc, %al
+	or $0x01, %al
+	out %al, $0x61
+1:	mov $0xb0, %al			/* channel 2, lobyte/hibyte, mode 0 */
+	out %al, $0x43
+	mov %cl, %al
+	out %al, $0x42
+	mov %ch, %al
+	out %al, $0x42
+2:	in $0x61, %al
+	test $0x20, %al
+	jz 2b
+	pop %rax
+	ret

@@ -7,7 +7,7 @@
 	.text
 	.globl tour_main
 tour_main:
-	PUTS "tinyvmm guest tour: chapters 1-4\n"
+	PUTS "tinyvmm guest tour: chapters 1-5\n"
 	call ch01_main
 	call ch02_main
 	call ch03_main
