@@ -66,6 +66,15 @@ static void apic_eoi_level(void *opaque, int vector)
 	ioapic_eoi(&vm->ioapic, vector);
 }
 
+/* For --trace: which vector an EOI is about to retire. */
+static int highest_isr(const struct lapic *a)
+{
+	for (int v = 255; v >= 16; v--)
+		if (lapic_isr_test(a, v))
+			return v;
+	return -1;
+}
+
 /*
  * MMIO: both APICs have 32-bit registers on 16-byte boundaries.  Narrower
  * reads see the bytes of the 32-bit register; a 64-bit access is two.
@@ -95,12 +104,15 @@ static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, 
 		uint32_t v;
 
 		memcpy(&v, data + i, 4);
-		lapic_mmio_write(&vm->lapic, (uint32_t)(off + i), v);
 		if (off + i == LAPIC_EOI)
-			TRACE(&vm->trace, "guest: lapic eoi | isr now %s, ppr=%02x",
-			      lapic_pending(&vm->lapic) >= 0 ? "lower, irr waiting" : "lower", lapic_ppr(&vm->lapic));
+			TRACE(&vm->trace, "guest: lapic eoi of vector %#04x (the highest in isr)",
+			      highest_isr(&vm->lapic));
 		else
 			TRACE(&vm->trace, "guest: lapic +%#05llx <- %08x", (unsigned long long)(off + i), v);
+		lapic_mmio_write(&vm->lapic, (uint32_t)(off + i), v);
+		if (off + i == LAPIC_EOI)
+			TRACE(&vm->trace, "lapic: after eoi ppr=%02x%s", lapic_ppr(&vm->lapic),
+			      lapic_pending(&vm->lapic) >= 0 ? ", a vector above ppr waits in irr" : "");
 	}
 	/* An EOI, a TPR drop or a self-IPI may let an interrupt through; a timer may be programmed. */
 	irq_intr_changed(vm);

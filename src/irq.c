@@ -100,11 +100,11 @@ void irq_set_level(void *opaque, int irq, int level)
 	 */
 	if (irq < 16)
 		pic_set_irq(&vm->pic, irq, level);
-	ioapic_set_irq(&vm->ioapic, irq == 0 ? 2 : irq, level);
 	if (vm->trace.on) {
 		snprintf(what, sizeof(what), "%s: irq%d %s", irq_source(irq), irq, level ? "rises" : "falls");
 		trace_pic(vm, what);
 	}
+	ioapic_set_irq(&vm->ioapic, irq == 0 ? 2 : irq, level);	/* may send a message (apic.c) */
 	irq_intr_changed(vm);
 }
 
