@@ -342,8 +342,6 @@ void vcpu_loop(struct vcpu *vcpu)
 		if (r == -EINTR || r == -EAGAIN) {
 			/* kicked: immediate_exit did its job; clear it for the next entry */
 			run->immediate_exit = 0;
-			if (vm->stop_requested && vm->exit_status == EXIT_TIMEOUT)
-				diagnose_registers(vcpu, vm->diag);	/* where was it stuck? */
 			continue;
 		}
 		if (r < 0) {
@@ -360,5 +358,7 @@ void vcpu_loop(struct vcpu *vcpu)
 		if (!vcpu_handle_exit(vcpu))
 			break;
 	}
+	if (vm->exit_status == EXIT_TIMEOUT)
+		diagnose_registers(vcpu, vm->diag);	/* where was it stuck? */
 	this_thread_run = NULL;
 }
