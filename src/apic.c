@@ -35,11 +35,42 @@ static const char *const delivery_mode_name[8] = {
 	"fixed", "lowest-priority", "smi", "reserved", "nmi", "init", "reserved", "extint",
 };
 
+/*
+ * Split irqchip: the message goes to KVM's local APIC as the MSI the entry
+ * encodes - either at once with KVM_SIGNAL_MSI, or by pulsing the pin's GSI,
+ * whose route (kept equal to the entry by apic_sync_routes) is that MSI.
+ */
+static void split_deliver(struct vm *vm, const struct ioapic_irq *irq)
+{
+	uint64_t address;
+	uint32_t data;
+	int r;
+
+	ioapic_entry_to_msi(ioapic_entry(&vm->ioapic, irq->pin), &address, &data);
+	if (vm->cfg.msi_routes) {
+		r = kvm_irq_line(vm->vm_fd, irq->pin, 1);
+		if (r >= 0)
+			r = kvm_irq_line(vm->vm_fd, irq->pin, 0);
+		TRACE(&vm->trace, "ioapic: pin %d -> KVM_IRQ_LINE gsi %d (route: msi addr=%08llx data=%08x) -> kvm lapic",
+		      irq->pin, irq->pin, (unsigned long long)address, data);
+	} else {
+		r = kvm_signal_msi(vm->vm_fd, address, data);
+		TRACE(&vm->trace, "ioapic: pin %d -> KVM_SIGNAL_MSI addr=%08llx data=%08x (vector %#04x %s) -> kvm lapic",
+		      irq->pin, (unsigned long long)address, data, irq->vector, irq->level ? "level" : "edge");
+	}
+	if (r < 0)
+		fprintf(vm->diag, "tinyvmm: delivering IOAPIC pin %d to KVM: %s\n", irq->pin, strerror(-r));
+}
+
 /* An IOAPIC message reaches the (only) local APIC. */
 static void apic_deliver(void *opaque, const struct ioapic_irq *irq)
 {
 	struct vm *vm = opaque;
 
+	if (vm->cfg.irqchip == IRQCHIP_SPLIT) {
+		split_deliver(vm, irq);
+		return;
+	}
 	switch (irq->delivery_mode) {
 	case IOAPIC_DM_FIXED:
 	case IOAPIC_DM_LOWEST:	/* one CPU: the lowest-priority one is this one */
@@ -133,25 +164,70 @@ static void ioapic_window_write(void *opaque, uint64_t off, const uint8_t *data,
 	uint32_t v = 0;
 
 	memcpy(&v, data, size < 4 ? size : 4);
-	ioapic_mmio_write(&vm->ioapic, off, v);
 	if (off == IOAPIC_IOWIN)
 		TRACE(&vm->trace, "guest: ioapic register %#04x <- %08x", vm->ioapic.ioregsel, v);
+	/* in split mode KVM must know the routes before a message can use them */
+	if (off == IOAPIC_IOWIN && vm->cfg.irqchip == IRQCHIP_SPLIT) {
+		uint8_t reg = vm->ioapic.ioregsel;
+
+		ioapic_mmio_write(&vm->ioapic, off, v);
+		if (reg >= IOAPIC_REG_REDIR && reg < IOAPIC_REG_REDIR_END)
+			apic_sync_routes(vm);
+	} else {
+		ioapic_mmio_write(&vm->ioapic, off, v);
+	}
 	irq_intr_changed(vm);	/* unmasking a pending level pin delivers */
+}
+
+/*
+ * Split mode: the GSI routing table mirrors the redirection table, one MSI
+ * route per pin.  Even when messages go out with KVM_SIGNAL_MSI, KVM reads
+ * these routes to learn which vectors are level-triggered IOAPIC vectors:
+ * only for those does the guest's EOI come back as KVM_EXIT_IOAPIC_EOI.
+ */
+void apic_sync_routes(struct vm *vm)
+{
+	uint64_t address[IOAPIC_NUM_PINS];
+	uint32_t data[IOAPIC_NUM_PINS];
+	int r;
+
+	for (int pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		ioapic_entry_to_msi(ioapic_entry(&vm->ioapic, pin), &address[pin], &data[pin]);
+	r = kvm_set_msi_routes(vm->vm_fd, IOAPIC_NUM_PINS, address, data);
+	if (r < 0)
+		fprintf(vm->diag, "tinyvmm: KVM_SET_GSI_ROUTING: %s\n", strerror(-r));
+}
+
+/* KVM_EXIT_IOAPIC_EOI (split mode): KVM's LAPIC saw the EOI of one of our level vectors. */
+bool apic_handle_ioapic_eoi(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->lock);
+	TRACE(&vm->trace, "vcpu: KVM_EXIT_IOAPIC_EOI vector %#04x -> ioapic clears remote irr",
+	      vcpu->run->eoi.vector);
+	ioapic_eoi(&vm->ioapic, vcpu->run->eoi.vector);	/* may deliver again (split_deliver) */
+	pthread_mutex_unlock(&vm->lock);
+	return !vm->stop_requested;
 }
 
 int apic_devices_add(struct vm *vm)
 {
-	int r;
+	int r = 0;
 
 	lapic_init(&vm->lapic, &host_clock, 0, apic_eoi_level, vm);
 	/* As KVM does at reset for the first CPU: LINT0 in ExtINT mode, so the 8259A reaches the CPU. */
 	lapic_setup_virtual_wire(&vm->lapic);
 	ioapic_init(&vm->ioapic, apic_deliver, vm);
-	r = bus_add(&vm->mmio, LAPIC_DEFAULT_BASE, 0x1000, "lapic",
-		    lapic_window_read, lapic_window_write, vm);
+	/* In split mode KVM's own local APIC answers at 0xFEE00000: no exits there. */
+	if (vm->cfg.irqchip == IRQCHIP_NONE)
+		r = bus_add(&vm->mmio, LAPIC_DEFAULT_BASE, 0x1000, "lapic",
+			    lapic_window_read, lapic_window_write, vm);
 	if (!r)
 		r = bus_add(&vm->mmio, IOAPIC_DEFAULT_BASE, 0x1000, "ioapic",
 			    ioapic_window_read, ioapic_window_write, vm);
+	if (!r && vm->cfg.irqchip == IRQCHIP_SPLIT)
+		apic_sync_routes(vm);
 	return r;
 }
 

@@ -15,6 +15,10 @@ struct vcpu;
 int apic_devices_add(struct vm *vm);
 /* Make IA32_APIC_BASE and IA32_TSC_DEADLINE exit to userspace (before vCPUs exist). */
 int apic_msr_setup(struct vm *vm);
+/* Split irqchip: keep KVM's GSI routes equal to the redirection table. */
+void apic_sync_routes(struct vm *vm);
+/* Split irqchip: KVM_EXIT_IOAPIC_EOI. */
+bool apic_handle_ioapic_eoi(struct vcpu *vcpu);
 /* KVM_EXIT_X86_RDMSR / KVM_EXIT_X86_WRMSR. */
 bool apic_handle_msr(struct vcpu *vcpu);
 /* CR8 is the TPR: copy it between kvm_run and the model around each KVM_RUN (lock held). */

@@ -48,13 +48,17 @@ static void trace_pic(struct vm *vm, const char *what)
  */
 bool irq_intr(struct vm *vm)
 {
+	/* split: the local APIC is KVM's, which decides itself whether LINT0 takes ExtINT */
+	if (vm->cfg.irqchip == IRQCHIP_SPLIT)
+		return pic_intr(&vm->pic);
 	return (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic)) ||
 	       lapic_pending(&vm->lapic) >= 0;
 }
 
 int irq_intack(struct vm *vm, const char **from)
 {
-	if (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic)) {
+	if (vm->cfg.irqchip == IRQCHIP_SPLIT ||
+	    (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic))) {
 		*from = "pic";
 		return pic_intack(&vm->pic);
 	}
@@ -207,7 +211,8 @@ static void *timer_main(void *opaque)
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
 		uint64_t deadline = pit_next_event_ns(&vm->pit);
-		uint64_t lapic_deadline = lapic_next_event_ns(&vm->lapic);
+		uint64_t lapic_deadline = vm->cfg.irqchip == IRQCHIP_NONE ?
+					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
 
 		if (lapic_deadline < deadline)
 			deadline = lapic_deadline;
@@ -221,7 +226,8 @@ static void *timer_main(void *opaque)
 			pthread_cond_timedwait(&vm->timer_cond, &vm->lock, &ts);
 		}
 		pit_update(&vm->pit);
-		if (lapic_next_event_ns(&vm->lapic) <= clock_now_ns(&host_clock)) {
+		if (vm->cfg.irqchip == IRQCHIP_NONE &&
+		    lapic_next_event_ns(&vm->lapic) <= clock_now_ns(&host_clock)) {
 			lapic_update(&vm->lapic);	/* the LVT timer vector goes into IRR */
 			TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)", lapic_ppr(&vm->lapic));
 			irq_intr_changed(vm);

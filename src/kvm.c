@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -136,6 +137,45 @@ int kvm_deny_msrs(int vm_fd, const uint32_t *msrs, int n)
 			.nmsrs = 1, .base = msrs[i], .bitmap = &deny_bit,
 		};
 	return checked(ioctl(vm_fd, KVM_X86_SET_MSR_FILTER, &f));
+}
+
+int kvm_signal_msi(int vm_fd, uint64_t address, uint32_t data)
+{
+	struct kvm_msi msi = {
+		.address_lo = (uint32_t)address,
+		.address_hi = (uint32_t)(address >> 32),
+		.data = data,
+	};
+
+	return checked(ioctl(vm_fd, KVM_SIGNAL_MSI, &msi));
+}
+
+int kvm_irq_line(int vm_fd, uint32_t gsi, int level)
+{
+	struct kvm_irq_level irq = { .irq = gsi, .level = (uint32_t)level };
+
+	return checked(ioctl(vm_fd, KVM_IRQ_LINE, &irq));
+}
+
+int kvm_set_msi_routes(int vm_fd, int n, const uint64_t *address, const uint32_t *data)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[32];
+	} r;
+
+	if (n > 32)
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	r.hdr.nr = (uint32_t)n;
+	for (int i = 0; i < n; i++) {
+		r.e[i].gsi = (uint32_t)i;
+		r.e[i].type = KVM_IRQ_ROUTING_MSI;
+		r.e[i].u.msi.address_lo = (uint32_t)address[i];
+		r.e[i].u.msi.address_hi = (uint32_t)(address[i] >> 32);
+		r.e[i].u.msi.data = data[i];
+	}
+	return checked(ioctl(vm_fd, KVM_SET_GSI_ROUTING, &r));
 }
 
 int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value)

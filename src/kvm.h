@@ -27,6 +27,10 @@ int kvm_set_tss_addr(int vm_fd, uint64_t addr);		/* KVM_SET_TSS_ADDR (VMX real m
 int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);/* KVM_SET_IDENTITY_MAP_ADDR */
 int kvm_create_vcpu(int vm_fd, int id);			/* KVM_CREATE_VCPU: vcpu fd */
 int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0);	/* KVM_ENABLE_CAP */
+int kvm_signal_msi(int vm_fd, uint64_t address, uint32_t data);	/* KVM_SIGNAL_MSI: >0 delivered */
+int kvm_irq_line(int vm_fd, uint32_t gsi, int level);		/* KVM_IRQ_LINE */
+/* KVM_SET_GSI_ROUTING with one MSI route per GSI 0..n-1 */
+int kvm_set_msi_routes(int vm_fd, int n, const uint64_t *address, const uint32_t *data);
 /* KVM_X86_SET_MSR_FILTER: these MSRs exit to userspace (default: KVM handles the rest) */
 int kvm_deny_msrs(int vm_fd, const uint32_t *msrs, int n);
 

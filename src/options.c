@@ -23,9 +23,13 @@ static const char usage_text[] =
 "      --strict          stop the guest at its first access to a port or MMIO\n"
 "                        address no device owns (default: report it once, ignore it)\n"
 "      --timeout SECONDS stop the guest if it has not exited after SECONDS\n"
-"      --irqchip MODE    where the interrupt controllers live; MODE is 'none':\n"
-"                        all of them are tinyvmm's userspace models (chapters 1-5;\n"
-"                        'split' and 'kernel' come with chapters 6 and 7)\n"
+"      --irqchip MODE    where the interrupt controllers live: 'none' (default):\n"
+"                        all are tinyvmm's userspace models (chapters 1-5);\n"
+"                        'split': the local APIC in KVM, the 8259A, 8254 and\n"
+"                        I/O APIC in tinyvmm (chapter 6)\n"
+"      --msi-routes      with --irqchip split, deliver I/O APIC messages through\n"
+"                        KVM GSI routes and KVM_IRQ_LINE, not KVM_SIGNAL_MSI\n"
+"      --chapter N       the VMM configuration of tutorial chapter N (1-6)\n"
 "  -t, --trace           print each step of every interrupt on standard error\n"
 "  -h, --help            show this help and exit\n"
 "  -V, --version         show the version and exit\n"
@@ -50,13 +54,15 @@ static const char usage_text[] =
 "\n"
 "Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it).\n";
 
-enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP };
+enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER };
 
 static const struct option long_options[] = {
 	{ "mem",     required_argument, NULL, 'm' },
 	{ "strict",  no_argument,       NULL, OPT_STRICT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
+	{ "msi-routes", no_argument,    NULL, OPT_MSI_ROUTES },
+	{ "chapter", required_argument, NULL, OPT_CHAPTER },
 	{ "trace",   no_argument,       NULL, 't' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, 'V' },
@@ -103,6 +109,7 @@ static int usage_error(FILE *err, const char *fmt, const char *arg)
 int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE *err)
 {
 	long long mem;
+	long chapter;
 	char *end;
 	int c;
 
@@ -135,9 +142,25 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 				return usage_error(err, "--timeout: '%s' is not a number of seconds between 0 and 1000000", optarg);
 			break;
 		case OPT_IRQCHIP:
-			if (strcmp(optarg, "none") != 0)
-				return usage_error(err, "--irqchip: '%s' is not available; this version has 'none' "
-						   "('split' and 'kernel' are not written yet)", optarg);
+			if (strcmp(optarg, "none") == 0)
+				cfg->irqchip = IRQCHIP_NONE;
+			else if (strcmp(optarg, "split") == 0)
+				cfg->irqchip = IRQCHIP_SPLIT;
+			else
+				return usage_error(err, "--irqchip: '%s' is not available; this version has "
+						   "'none' and 'split' ('kernel' is not written yet)", optarg);
+			break;
+		case OPT_MSI_ROUTES:
+			cfg->msi_routes = true;
+			break;
+		case OPT_CHAPTER:
+			/* a chapter is a named preset of options (design.md) */
+			chapter = strtol(optarg, &end, 10);
+			if (end == optarg || *end || chapter < 1 || chapter > 99)
+				return usage_error(err, "--chapter: '%s' is not a chapter number", optarg);
+			if (chapter > 6)
+				return usage_error(err, "--chapter: chapter %s is not written yet (1-6 are)", optarg);
+			cfg->irqchip = chapter == 6 ? IRQCHIP_SPLIT : IRQCHIP_NONE;
 			break;
 		case 't':
 			cfg->trace = true;
@@ -164,6 +187,8 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 		return usage_error(err, "%s", "no guest image given; usage: tinyvmm [OPTIONS] IMAGE");
 	if (argc - optind > 1)
 		return usage_error(err, "one guest image only; unexpected '%s'", argv[optind + 1]);
+	if (cfg->msi_routes && cfg->irqchip != IRQCHIP_SPLIT)
+		return usage_error(err, "%s", "--msi-routes goes with --irqchip split");
 	cfg->image = argv[optind];
 	return -1;
 }

@@ -248,7 +248,14 @@ static void inject_interrupt(struct vcpu *vcpu)
 	pthread_mutex_lock(&vm->lock);
 	if (!irq_intr(vm) || vcpu->inject_inflight) {
 		run->request_interrupt_window = 0;
-	} else if (run->ready_for_interrupt_injection && run->if_flag) {
+	} else if (run->ready_for_interrupt_injection &&
+		   (run->if_flag || vm->cfg.irqchip == IRQCHIP_SPLIT)) {
+		/*
+		 * Split irqchip: KVM_INTERRUPT no longer injects; it hands KVM one
+		 * pending ExtINT, which KVM's LAPIC delivers through LINT0 when the
+		 * guest can take it.  "ready" now means KVM holds none already
+		 * (a second one would fail with -EEXIST).
+		 */
 		struct pic_state_summary s;
 		const char *from;
 		int vector = irq_intack(vm, &from);
@@ -263,7 +270,8 @@ static void inject_interrupt(struct vcpu *vcpu)
 			TRACE(&vm->trace, "vcpu: lapic has vector %#04x above ppr, guest ready -> KVM_INTERRUPT "
 			      "(lapic inta: irr -> isr, ppr=%02x)", vector, lapic_ppr(&vm->lapic));
 		if (r < 0)
-			fprintf(vm->diag, "tinyvmm: KVM_INTERRUPT vector %#x: %s\n", vector, strerror(-r));
+			fprintf(vm->diag, "tinyvmm: KVM_INTERRUPT vector %#x: %s%s\n", vector, strerror(-r),
+				r == -EEXIST ? " (KVM already holds a pending ExtINT; this one is lost)" : "");
 		vcpu->inject_inflight = true;
 		run->request_interrupt_window = 0;
 	} else if (!run->request_interrupt_window) {
@@ -289,6 +297,8 @@ bool vcpu_handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_X86_RDMSR:
 	case KVM_EXIT_X86_WRMSR:
 		return apic_handle_msr(vcpu);
+	case KVM_EXIT_IOAPIC_EOI:
+		return apic_handle_ioapic_eoi(vcpu);
 	case KVM_EXIT_SET_TPR:
 		/* the guest lowered CR8; the loop's CR8 sync and INTR check do the rest */
 		return !vm->stop_requested;
@@ -336,7 +346,8 @@ void vcpu_loop(struct vcpu *vcpu)
 
 		inject_interrupt(vcpu);
 		/* CR8 is the TPR; only this thread changes the TPR, so no lock is needed to read it */
-		apic_cr8_to_run(vcpu);
+		if (vm->cfg.irqchip == IRQCHIP_NONE)
+			apic_cr8_to_run(vcpu);
 		r = kvm_run(vcpu->fd);
 		vcpu->exits++;
 		if (r == -EINTR || r == -EAGAIN) {
@@ -350,7 +361,7 @@ void vcpu_loop(struct vcpu *vcpu)
 			break;
 		}
 		vcpu->inject_inflight = false;	/* the guest ran: any injected vector was taken */
-		if (run->cr8 != vcpu->cr8_entered) {
+		if (vm->cfg.irqchip == IRQCHIP_NONE && run->cr8 != vcpu->cr8_entered) {
 			pthread_mutex_lock(&vm->lock);
 			apic_cr8_from_run(vcpu);
 			pthread_mutex_unlock(&vm->lock);

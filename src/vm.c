@@ -271,10 +271,24 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 	r = map_memory(vm);
 	if (r)
 		return r;
-	r = apic_msr_setup(vm);
-	if (r)
-		return setup_error(vm, "making the APIC MSRs exit to userspace "
-				   "(KVM_CAP_X86_USER_SPACE_MSR, KVM_X86_SET_MSR_FILTER): %s", strerror(-r));
+	if (cfg->irqchip == IRQCHIP_SPLIT) {
+		/*
+		 * Split irqchip: KVM emulates the local APIC; the 8259A and the
+		 * I/O APIC stay ours.  args[0] is how many GSIs are reserved for
+		 * our IOAPIC's pins (their routes produce KVM_EXIT_IOAPIC_EOI).
+		 * It must happen before the vCPU exists, instead of KVM_CREATE_IRQCHIP.
+		 */
+		if (kvm_check_extension(vm->vm_fd, KVM_CAP_SPLIT_IRQCHIP) <= 0)
+			return setup_error(vm, "--irqchip split: this KVM lacks KVM_CAP_SPLIT_IRQCHIP");
+		r = kvm_enable_cap(vm->vm_fd, KVM_CAP_SPLIT_IRQCHIP, IOAPIC_NUM_PINS);
+		if (r)
+			return setup_error(vm, "KVM_ENABLE_CAP KVM_CAP_SPLIT_IRQCHIP: %s", strerror(-r));
+	} else {
+		r = apic_msr_setup(vm);
+		if (r)
+			return setup_error(vm, "making the APIC MSRs exit to userspace "
+					   "(KVM_CAP_X86_USER_SPACE_MSR, KVM_X86_SET_MSR_FILTER): %s", strerror(-r));
+	}
 	r = vcpu_create(&vm->vcpu, vm, 0);
 	if (r)
 		return r;

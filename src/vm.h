@@ -39,8 +39,16 @@
 #define EXIT_PORT		0xf4	/* the exit device, as QEMU's isa-debug-exit */
 #define POST_PORT		0x80	/* BIOS POST codes */
 
+/* Where the interrupt controllers live (--irqchip). */
+enum irqchip_mode {
+	IRQCHIP_NONE,		/* all of them in tinyvmm (chapters 1-5) */
+	IRQCHIP_SPLIT,		/* LAPIC in KVM; PIC, PIT and IOAPIC in tinyvmm (chapter 6) */
+};
+
 struct vm_config {
 	const char *image;
+	enum irqchip_mode irqchip;
+	bool msi_routes;	/* split: deliver IOAPIC messages through GSI routes, not KVM_SIGNAL_MSI */
 	uint64_t mem_size;
 	bool strict;
 	double timeout_s;	/* 0: none */

@@ -108,6 +108,7 @@ static void send(struct ioapic *io, int pin)
 	struct ioapic_irq irq;
 
 	entry_to_irq(io->redir[pin], &irq);
+	irq.pin = (uint8_t)pin;
 	if (uses_remote_irr(io->redir[pin]))
 		io->redir[pin] |= IOAPIC_RTE_REMOTE_IRR;
 	if (io->deliver)

@@ -53,6 +53,7 @@
 struct ioapic_irq {
 	uint8_t vector, delivery_mode, dest;
 	bool dest_logical, level;	/* level: the entry's trigger-mode bit */
+	uint8_t pin;			/* which pin sent it (not on the real bus; for the VMM's routes) */
 };
 
 struct ioapic {
