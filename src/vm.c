@@ -306,37 +306,38 @@ void vm_request_stop(struct vm *vm, int status)
 bool vm_unhandled(struct vm *vm, bool mmio, bool write, uint64_t addr,
 		  const uint8_t *data, unsigned size)
 {
+	int known = vm->nreported < VM_REPORTED_MAX ? vm->nreported : VM_REPORTED_MAX;
 	uint64_t value = 0;
-	int i;
 
-	for (i = 0; i < vm->nreported; i++)
-		if (vm->reported[i].mmio == mmio && vm->reported[i].addr == addr)
-			break;
-	if (i == vm->nreported || vm->cfg.strict) {
-		memcpy(&value, data, size < 8 ? size : 8);
-		fprintf(vm->diag, "tinyvmm: unhandled %s %s at 0x%0*llx (%u byte%s",
-			mmio ? "MMIO" : "port", write ? "write" : "read",
-			mmio ? 8 : 4, (unsigned long long)addr, size, size == 1 ? "" : "s");
-		if (write)
-			fprintf(vm->diag, ", value %#llx)", (unsigned long long)value);
-		else
-			fprintf(vm->diag, ")");
-		if (vm->cfg.strict) {
-			fprintf(vm->diag, ": stopping (--strict)\n");
-			vm_request_stop(vm, EXIT_STRICT);
-			return false;
-		}
-		fprintf(vm->diag, "%s; reported once per address\n",
-			write ? ": ignored" : ": reads as all ones");
-		if (vm->nreported < VM_REPORTED_MAX) {
-			vm->reported[vm->nreported].mmio = mmio;
-			vm->reported[vm->nreported].addr = addr;
-			vm->nreported++;
-		} else if (vm->nreported == VM_REPORTED_MAX) {
-			fprintf(vm->diag, "tinyvmm: too many unhandled addresses; no more will be reported\n");
-			vm->nreported++;
-		}
+	for (int i = 0; i < known; i++)
+		if (vm->reported[i].mmio == mmio && vm->reported[i].addr == addr && !vm->cfg.strict)
+			return true;		/* said once already */
+	if (vm->nreported > VM_REPORTED_MAX && !vm->cfg.strict)
+		return true;			/* we stopped reporting */
+	if (vm->nreported == VM_REPORTED_MAX && !vm->cfg.strict) {
+		fprintf(vm->diag, "tinyvmm: more than %d addresses without a device; no more will be reported\n",
+			VM_REPORTED_MAX);
+		vm->nreported++;
+		return true;
 	}
+	memcpy(&value, data, size < 8 ? size : 8);
+	fprintf(vm->diag, "tinyvmm: unhandled %s %s at 0x%0*llx (%u byte%s",
+		mmio ? "MMIO" : "port", write ? "write" : "read",
+		mmio ? 8 : 4, (unsigned long long)addr, size, size == 1 ? "" : "s");
+	if (write)
+		fprintf(vm->diag, ", value %#llx)", (unsigned long long)value);
+	else
+		fprintf(vm->diag, ")");
+	if (vm->cfg.strict) {
+		fprintf(vm->diag, ": stopping (--strict)\n");
+		vm_request_stop(vm, EXIT_STRICT);
+		return false;
+	}
+	fprintf(vm->diag, "%s; reported once per address\n",
+		write ? ": ignored" : ": reads as all ones");
+	vm->reported[vm->nreported].mmio = mmio;
+	vm->reported[vm->nreported].addr = addr;
+	vm->nreported++;
 	return true;
 }
 
