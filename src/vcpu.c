@@ -57,8 +57,9 @@ void vcpu_kick(struct vcpu *vcpu)
 
 /*
  * What our local APIC model can do, in CPUID leaf 1: an APIC (EDX bit 9),
- * TSC-deadline mode (ECX bit 24, which KVM never reports as supported since
- * it depends on the APIC), and no x2APIC (ECX bit 21): the model is xAPIC only.
+ * TSC-deadline mode (ECX bit 24: older KVMs never report it, as it depends on
+ * who emulates the APIC; this host's KVM does), and no x2APIC (ECX bit 21):
+ * the model is xAPIC only.
  */
 #define CPUID1_ECX_X2APIC	(1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
