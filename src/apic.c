@@ -180,6 +180,12 @@ static void ioapic_window_write(void *opaque, uint64_t off, const uint8_t *data,
 }
 
 /*
+ * Directed EOI: a local APIC may offer to suppress its EOI broadcast, so the
+ * OS sends EOIs to the IOAPIC's EOI register instead; that register exists
+ * only in IOAPIC version 0x20.  Ours is version 0x11, and KVM's LAPIC offers
+ * directed EOI only to guests that see x2APIC in CPUID, which tinyvmm clears
+ * (vcpu.c adjust_cpuid): the two agree that EOIs are broadcast.
+ *
  * Split mode: the GSI routing table mirrors the redirection table, one MSI
  * route per pin.  Even when messages go out with KVM_SIGNAL_MSI, KVM reads
  * these routes to learn which vectors are level-triggered IOAPIC vectors:
