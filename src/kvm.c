@@ -224,8 +224,6 @@ const struct kvm_required_cap kvm_required_caps[] = {
 	{ KVM_CAP_USER_MEMORY,    "KVM_CAP_USER_MEMORY",    "guest RAM and ROM are host memory given to KVM" },
 	{ KVM_CAP_SET_TSS_ADDR,   "KVM_CAP_SET_TSS_ADDR",   "Intel VMX needs a TSS to run real-mode code" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", "kicking the vCPU out of KVM_RUN without a race" },
-	{ KVM_CAP_X86_USER_SPACE_MSR, "KVM_CAP_X86_USER_SPACE_MSR", "the userspace local APIC handles IA32_APIC_BASE and IA32_TSC_DEADLINE" },
-	{ KVM_CAP_X86_MSR_FILTER, "KVM_CAP_X86_MSR_FILTER", "choosing which MSRs exit to userspace" },
 	{ KVM_CAP_GET_TSC_KHZ,    "KVM_CAP_GET_TSC_KHZ",    "converting TSC-deadline values to time" },
 	{ 0, NULL, NULL },
 };

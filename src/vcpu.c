@@ -253,9 +253,9 @@ static void inject_interrupt(struct vcpu *vcpu)
 		   (run->if_flag || vm->cfg.irqchip == IRQCHIP_SPLIT)) {
 		/*
 		 * Split irqchip: KVM_INTERRUPT no longer injects; it hands KVM one
-		 * pending ExtINT, which KVM's LAPIC delivers through LINT0 when the
-		 * guest can take it.  "ready" now means KVM holds none already
-		 * (a second one would fail with -EEXIST).
+		 * pending ExtINT, which KVM's LAPIC delivers through LINT0.  KVM's
+		 * "ready" then also covers IF=1 and an unmasked ExtINT LINT0, and
+		 * that KVM holds no ExtINT already (a second would fail with -EEXIST).
 		 */
 		struct pic_state_summary s;
 		const char *from;

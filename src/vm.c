@@ -284,6 +284,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 		if (r)
 			return setup_error(vm, "KVM_ENABLE_CAP KVM_CAP_SPLIT_IRQCHIP: %s", strerror(-r));
 	} else {
+		/* our own local APIC handles IA32_APIC_BASE and IA32_TSC_DEADLINE */
+		if (kvm_check_extension(vm->sys_fd, KVM_CAP_X86_USER_SPACE_MSR) <= 0 ||
+		    kvm_check_extension(vm->sys_fd, KVM_CAP_X86_MSR_FILTER) <= 0)
+			return setup_error(vm, "this KVM lacks KVM_CAP_X86_USER_SPACE_MSR or KVM_CAP_X86_MSR_FILTER, "
+					   "which the userspace local APIC needs (try --irqchip split)");
 		r = apic_msr_setup(vm);
 		if (r)
 			return setup_error(vm, "making the APIC MSRs exit to userspace "
