@@ -142,8 +142,17 @@ static bool handle_io(struct vcpu *vcpu)
 	unsigned size = run->io.size;
 	bool write = run->io.direction == KVM_EXIT_IO_OUT;
 
-	if (run->io.data_offset + (uint64_t)size * run->io.count > vcpu->run_size) {
-		fprintf(vm->diag, "tinyvmm: malformed KVM_EXIT_IO (data outside the kvm_run page)\n");
+	/*
+	 * KVM puts the data after struct kvm_run, in the mapped pages.  Check
+	 * that before touching it: sizes other than 1, 2 and 4, or data that
+	 * would overlap struct kvm_run or run past the mapping (computed so
+	 * that it cannot overflow), mean the page is not what we think.
+	 */
+	if ((size != 1 && size != 2 && size != 4) || run->io.count == 0 ||
+	    run->io.data_offset < sizeof(struct kvm_run) || run->io.data_offset > vcpu->run_size ||
+	    run->io.count > (vcpu->run_size - run->io.data_offset) / size) {
+		fprintf(vm->diag, "tinyvmm: malformed KVM_EXIT_IO (size %u, count %u, data offset %llu)\n",
+			size, run->io.count, (unsigned long long)run->io.data_offset);
 		vm_request_stop(vm, EXIT_KVM_ERROR);
 		return false;
 	}

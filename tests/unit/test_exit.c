@@ -311,6 +311,29 @@ static void test_io_malformed(void)
 	ok(!vcpu_handle_exit(&vm->vcpu), "huge data_offset (would wrap): stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	teardown();
+	/* found by tests/fuzz/fuzz_exit (tests/fuzz/crashes/exit-io-*.bin) */
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 0, 1);
+	ok(!vcpu_handle_exit(&vm->vcpu), "size 0: stop");
+	is(pdev.writes, 0, "size 0: device not called");
+	teardown();
+
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 3, 1);
+	ok(!vcpu_handle_exit(&vm->vcpu), "size 3: stop");
+	teardown();
+
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
+	run->io.data_offset = 16;	/* inside struct kvm_run itself */
+	ok(!vcpu_handle_exit(&vm->vcpu), "data_offset inside struct kvm_run: stop");
+	is(pdev.writes, 0, "data inside kvm_run: device not called");
+	teardown();
+
+	setup();
+	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 4, 0x40000001);	/* size * count overflows 32 bits */
+	ok(!vcpu_handle_exit(&vm->vcpu), "count * size past 4 GiB: stop");
+	teardown();
 }
 
 static void test_io_stop(void)
