@@ -138,7 +138,7 @@ static bool handle_io(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct kvm_run *run = vcpu->run;
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	uint8_t *data;
 	unsigned size = run->io.size;
 	bool write = run->io.direction == KVM_EXIT_IO_OUT;
 
@@ -156,6 +156,7 @@ static bool handle_io(struct vcpu *vcpu)
 		vm_request_stop(vm, EXIT_KVM_ERROR);
 		return false;
 	}
+	data = (uint8_t *)run + run->io.data_offset;	/* only now known to be inside the mapping */
 	pthread_mutex_lock(&vm->lock);
 	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
 		bool claimed = write ? bus_write(&vm->pio, run->io.port, data, size)

@@ -2,33 +2,40 @@
  * fuzz_exit.c - libFuzzer target for the exit dispatcher, vcpu_handle_exit()
  * (src/vcpu.c), with no /dev/kvm: as tests/unit/test_exit.c does, a struct
  * vm is built by hand around a fake kvm_run page and vCPU fd -1.  Unlike the
- * unit test, the real devices sit on the buses (UART, exit and POST ports,
- * the PIC, PIT and test-device windows of irq.c, with the PIT on a fake
- * clock), so port exits reach the models through the real glue code.
+ * unit test, the real devices sit on the buses (UART, exit and POST ports;
+ * irq.c's PIC, PIT and test-device windows; apic.c's LAPIC and IOAPIC
+ * windows, with the PIT and the LAPIC timer on a fake clock), so exits reach
+ * the models through the real glue code.
  *
  * The kvm_run "page" is exactly 4096 bytes of heap (run_size = 4096), so
  * AddressSanitizer reports any access outside it.
  *
  * Input: byte 0 = flags (bit 0 --strict, bit 1 --trace to /dev/null), then
- * exits, one kind byte each (kind % 16) and its fields:
+ * at most 256 exits, one kind byte each (kind % 20) and its fields:
  *
- *   0,1,12-15 KVM_EXIT_IO  direction (raw byte: 1 = out, anything else in),
- *		size (sel: 1 2 4 or a raw byte), port (sel: one of the devices'
- *		ports, an unclaimed one, or a raw 16-bit value), count (sel:
- *		1, a byte, or a raw 32-bit value), data_offset (sel: right after
- *		struct kvm_run, the end of the page minus size*count, a 16-bit or
- *		a raw 64-bit value), then up to 16 data bytes (written only
- *		where they fit in the page)
- *   2		KVM_EXIT_MMIO  phys_addr (sel: fake device, ROM, unclaimed, raw),
- *		len (raw 32-bit, usually 1-8), is_write, 8 data bytes
- *   3		KVM_EXIT_HLT  if_flag byte, an IRQ byte for the waker (below)
- *   4 5	KVM_EXIT_IRQ_WINDOW_OPEN, KVM_EXIT_INTR
- *   6 7	KVM_EXIT_SHUTDOWN, KVM_EXIT_FAIL_ENTRY (64-bit hardware reason)
- *   8		KVM_EXIT_INTERNAL_ERROR  suberror, ndata (raw 32-bit), 16 data words
- *   9		a raw 32-bit exit reason
- *   10		not an exit: the timer thread's work (clock += byte * 100 us,
- *		pit_update())
- *   11		not an exit: the injection path's INTA (pic_intack() if INTR)
+ *   0-4	KVM_EXIT_IO  direction (raw byte: 1 = out, anything else in),
+ *		size (sel: bit 7 ? a raw byte : 1 2 4 1[sel & 3]), port (sel:
+ *		bit 7 ? a raw 16-bit value : io_ports[next byte]), count (sel:
+ *		top bits 11 ? raw 32-bit : 10 ? sel & 0x3f : 1), data_offset (sel
+ *		% 4: right after struct kvm_run, the end of the page minus
+ *		size*count, a 16-bit or a raw 64-bit value), then min(size*count,
+ *		16) data bytes (stored where they fall inside the page)
+ *   5 6	KVM_EXIT_MMIO  phys_addr (sel: bit 7 ? raw 64-bit :
+ *		mmio_addrs[next byte] + (sel & 0x7c ? 0 : sel & 3)), len (sel:
+ *		bit 7 ? raw 32-bit : sel & 15), is_write, 8 data bytes
+ *   7		KVM_EXIT_HLT  if_flag byte, an IRQ byte for the waker (below)
+ *   8 9 10	KVM_EXIT_IRQ_WINDOW_OPEN, KVM_EXIT_INTR, KVM_EXIT_SET_TPR
+ *   11 12	KVM_EXIT_SHUTDOWN, KVM_EXIT_FAIL_ENTRY (64-bit hardware reason)
+ *   13		KVM_EXIT_INTERNAL_ERROR  suberror, ndata (raw 32-bit), 16 data words
+ *   14		a raw 32-bit exit reason, with whatever the page holds
+ *   15 19	KVM_EXIT_X86_RDMSR / WRMSR  index (sel: bit 7 ? raw 32-bit :
+ *		IA32_TSC_DEADLINE if sel & 1 else IA32_APIC_BASE), data (sel: bit 7 ?
+ *		raw 64-bit : 0xfee00000 | (sel & 15) << 8), error byte
+ *   16		not an exit: the timer thread's work (clock += byte * 100 us,
+ *		pit_update(), lapic_update() if due)
+ *   17		not an exit: the injection path's INTA (irq_intack() if irq_intr())
+ *   18		not an exit: around KVM_RUN the guest writes CR8 (sel: bit 7 ?
+ *		raw 64-bit : sel & 15)
  *
  * HLT may legitimately sleep until another thread raises INTR or stops the
  * VM; a waker thread plays that part: if the vCPU sleeps it raises the input
@@ -40,15 +47,20 @@
  *   - the return value == !vm->stop_requested; stop_requested never goes
  *     back to 0 and the first exit_status is kept;
  *   - the first stop has the status the exit calls for: 121 SHUTDOWN, 122
- *     FAIL_ENTRY / INTERNAL_ERROR / unknown reasons / malformed IO (data not
- *     inside the page) / MMIO length 0 or > 8, 123 HLT with IF=0 or every
- *     PIC input masked and no INTR, 125 --strict on an unclaimed access, the
- *     written byte for the exit port; a well-formed IO or MMIO exit to a
- *     claimed address never stops the VM except through the exit port;
+ *     FAIL_ENTRY / INTERNAL_ERROR / unknown reasons / malformed IO (size not
+ *     1, 2 or 4, count 0, data not entirely between struct kvm_run and the
+ *     end of the page) / MMIO length 0 or > 8, 123 HLT with IF=0 or (every
+ *     PIC input masked, no INTR and the LAPIC software-disabled), 125
+ *     --strict on an unclaimed access, the written byte for the exit port;
+ *     a well-formed IO or MMIO exit never stops the VM otherwise; MSR,
+ *     IRQ-window, INTR and SET_TPR exits never stop it;
  *   - HLT sleeps exactly when the code's conditions say it must, returns
  *     true only with INTR high, and never leaves vcpu_halted set;
+ *   - INTA with INTR high yields a vector 0-255; CR8 and the TPR agree;
  *   - nreported <= VM_REPORTED_MAX + 1; the UART keeps THRE set and at most
- *     16 bytes queued; every irq_level[] is 0 or 1.
+ *     16 bytes queued; every irq_level[] is 0 or 1; the LAPIC's PPR follows
+ *     the TPR/ISR rule and vectors 0-15 never reach IRR/ISR; IOAPIC Remote
+ *     IRR only on level entries, reserved bits clear.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -231,12 +243,36 @@ static void *waker_main(void *opaque)
 
 /* ---- one exit ---- */
 
+/* ANY: only ret == !stop_requested; CONTINUE_OR_EXITPORT: no new stop unless
+ * the exit wrote the exit port; STOP: a new stop with want_status */
 enum expect { EXPECT_ANY, EXPECT_CONTINUE_OR_EXITPORT, EXPECT_STOP };
 
 static void fill(struct kvm_run *run, uint64_t off, struct fz *f, size_t n)
 {
 	for (size_t i = 0; i < n && off + i < PAGE; i++)
 		((uint8_t *)run)[off + i] = fz_u8(f);
+}
+
+struct io_fields {
+	uint8_t direction, size;
+	uint16_t port;
+	uint32_t count;
+	uint64_t data_offset;
+};
+
+/*
+ * What handle_io() must refuse (stop with EXIT_KVM_ERROR) before touching
+ * the data: a size other than 1, 2 or 4, no items, or data that is not
+ * entirely between the end of struct kvm_run and the end of the mapping
+ * (KVM puts it at page 1, after the struct).
+ */
+static bool io_malformed(const struct io_fields *io)
+{
+	if (io->size != 1 && io->size != 2 && io->size != 4)
+		return true;
+	if (io->count == 0 || io->data_offset < sizeof(struct kvm_run) || io->data_offset > PAGE)
+		return true;
+	return (uint64_t)io->size * io->count > PAGE - io->data_offset;
 }
 
 static bool port_claimed(const struct vm *vm, uint16_t port)
@@ -337,7 +373,7 @@ static void one_exit(struct vm *vm, struct fz *f)
 	pthread_t waker;
 	uint64_t total;
 	uint32_t reason;
-	struct { uint8_t direction, size; uint16_t port; uint32_t count; uint64_t data_offset; } io;
+	struct io_fields io;
 	uint16_t io_port;
 	bool io_out;
 
@@ -400,12 +436,15 @@ static void one_exit(struct vm *vm, struct fz *f)
 		break;
 	case 8:
 		run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+		expect = EXPECT_CONTINUE_OR_EXITPORT;
 		break;
 	case 9:
 		run->exit_reason = KVM_EXIT_INTR;
+		expect = EXPECT_CONTINUE_OR_EXITPORT;
 		break;
 	case 10:
 		run->exit_reason = KVM_EXIT_SET_TPR;
+		expect = EXPECT_CONTINUE_OR_EXITPORT;
 		break;
 	case 11:
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
@@ -446,6 +485,7 @@ static void one_exit(struct vm *vm, struct fz *f)
 		run->msr.data = (sel & 0x80) ? fz_u64(f) :
 				LAPIC_DEFAULT_BASE | (uint64_t)(sel & 0x0f) << 8;	/* EN, x2APIC, BSP bits */
 		run->msr.error = fz_u8(f);
+		expect = EXPECT_CONTINUE_OR_EXITPORT;
 		break;
 	default:				/* 0-4: port I/O */
 		io.direction = fz_u8(f);
@@ -464,13 +504,10 @@ static void one_exit(struct vm *vm, struct fz *f)
 		case 3: io.data_offset = fz_u64(f); break;
 		}
 #ifdef FUZZ_EXIT_SKIP_KNOWN_IO_BUGS
-		/* Only IO exits handle_io() copes with today (see README.md, "Bugs
-		 * found"), to look for other problems past those. */
-		if (!io.size)
-			io.size = 1;
-		total = (uint64_t)io.size * io.count;
-		if (io.data_offset < sizeof(struct kvm_run) || io.data_offset > PAGE)
-			io.data_offset = sizeof(struct kvm_run);
+		/* Not the offsets that still trip handle_io() (README.md, "Bugs
+		 * found"), to look for other problems past them. */
+		if (io.data_offset > PAGE)
+			io.data_offset = PAGE;
 #endif
 		/* the data first: if data_offset points into struct kvm_run, the fields win */
 		fill(run, io.data_offset, f, total < 16 ? total : 16);
@@ -480,10 +517,10 @@ static void one_exit(struct vm *vm, struct fz *f)
 		run->io.port = io.port;
 		run->io.count = io.count;
 		run->io.data_offset = io.data_offset;
-		if (run->io.data_offset > PAGE || total > PAGE - run->io.data_offset) {
+		if (io_malformed(&io)) {
 			expect = EXPECT_STOP;
 			want_status = EXIT_KVM_ERROR;
-		} else if (port_claimed(vm, run->io.port) || !vm->cfg.strict || run->io.count == 0) {
+		} else if (port_claimed(vm, run->io.port) || !vm->cfg.strict) {
 			expect = EXPECT_CONTINUE_OR_EXITPORT;
 		} else {
 			expect = EXPECT_STOP;

@@ -11,8 +11,9 @@
  *				offset : sel & 0x7f; rw & 1 = write
  *   4 IRQ    b			ioapic_set_irq(pin = b % 26 - 1 (-1..24), level = b >> 7)
  *   5 EOI    v			ioapic_eoi(v)
- *   6 ENTRY  b, 4 bytes	IOREGSEL = 0x10 + (b % 48), then IOWIN = value; often
- *				an entry with the level bit, mask clear, fixed mode
+ *   6 ENTRY  b, 4 bytes	IOREGSEL = 0x10 + (b & 0x3f) % 48, then IOWIN = value;
+ *				unless b & 0x80, a low half becomes a live level entry
+ *				(value & 0x20ff | trigger: mask clear, fixed mode)
  *
  * A shadow of the wires (line levels) and of IOREGSEL is kept.  After every
  * operation:
@@ -288,7 +289,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 6:
 			b = fz_u8(&f);
-			regsel = (uint8_t)(0x10 + b % 48);
+			regsel = (uint8_t)(0x10 + (b & 0x3f) % 48);
 			ioapic_mmio_write(&io, IOAPIC_IOREGSEL, regsel);
 			val = fz_u32(&f);
 			if (!(b & 0x80) && !(regsel & 1))	/* a live level entry, often */

@@ -73,9 +73,10 @@ static bool sw_on(void) { return apic.svr & 0x100; }
 
 static int highest(const uint32_t *r)
 {
-	for (int v = 255; v >= 0; v--)
-		if (r[v >> 5] & (1u << (v & 31)))
-			return v;
+	for (int i = 7; i >= 0; i--)
+		for (int b = 31; b >= 0; b--)
+			if (r[i] & (1u << b))
+				return i * 32 + b;
 	return -1;
 }
 

@@ -13,7 +13,8 @@
  *   4 GATE  b			pit_set_gate(b & 3, b >> 7)  (channel 3: out of range)
  *   5 OUTPIN b			pit_out(b & 3)
  *   6 NEXT			clock = pit_next_event_ns(), then pit_update()
- *   7 LATCH b			counter latch of channel b % 3, then read it back
+ *   7 LATCH b			counter latch of channel (b & 3) % 3; the clock moves on by
+ *				scales[(b >> 2) % 8] * (b >> 5); then the count is read
  *
  * After every operation:
  *   - IRQ0 is driven with alternating levels only (0, 1, 0, ...), and the
@@ -34,7 +35,8 @@
  *   - the read-back status byte echoes the control word's low 6 bits and
  *     has OUT in bit 7; port 0x61 reads bits 0-3 as written, bit 5 = OUT2,
  *     bits 6-7 clear; port 0x43 and unknown ports read 0xff;
- *   - a latched count reads back unchanged however much later it is read.
+ *   - a latched count reads back unchanged however much later it is read,
+ *     and a second latch command before the read does not replace it.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -232,7 +234,8 @@ static void op_in(uint16_t port)
 	}
 }
 
-/* Counter latch, let time pass, read: the value is the one at latch time. */
+/* Counter latch, let time pass, latch again, read: the value is the one
+ * at the first latch (the datasheet ignores a latch while one is pending). */
 static void op_latch(int i, uint64_t later)
 {
 	struct pit_channel *ch = &pit.ch[i];
@@ -249,6 +252,7 @@ static void op_latch(int i, uint64_t later)
 	op_out(0x43, (uint8_t)(i << 6));
 	if (fc.ns + later < TIME_CAP)
 		advance_to(fc.ns + later);
+	op_out(0x43, (uint8_t)(i << 6));	/* a second latch before the read: ignored */
 	v = pit_port_read(&pit, (uint16_t)(0x40 + i));
 	v |= (uint16_t)(pit_port_read(&pit, (uint16_t)(0x40 + i)) << 8);
 	CHECK(v == want);
@@ -322,7 +326,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 7:
 			b = fz_u8(&f);
-			op_latch(b % 3, scales[(b >> 2) % 8] * (b >> 5));
+			op_latch((b & 3) % 3, scales[(b >> 2) % 8] * (b >> 5));
 			break;
 		}
 		check_state();
