@@ -2,7 +2,7 @@
  * ch03.S - chapter 3: the 8259A PIC and the 8254 PIT, from the guest's side.
  *
  * The guest programs the PIC pair as a BIOS does, installs IVT handlers,
- * runs PIT channel 0 at 1 kHz and checks the rate against PIT channel 2,
+ * runs PIT channel 0 at 100 Hz and checks the rate against PIT channel 2,
  * then exercises masking, specific EOI, the UART's interrupt on IRQ 4, the
  * slave PIC through IRQ 10 and a level-triggered IRQ 11, using the test
  * device (QEMU pc-testdev compatible: outb(0x2000 + n, level) drives IRQ n).
@@ -33,6 +33,7 @@
 	.set PIT_CTRL, 0x43
 	.set PORT61, 0x61		/* bit 0: channel 2 gate; bit 5: channel 2 output */
 	.set PIT_HZ_1K, 1193		/* 1193182 Hz / 1193 = 1000.15 Hz */
+	.set PIT_HZ_100, 11932		/* 1193182 Hz / 11932 = 99.998 Hz */
 
 	.set COM1, 0x3f8
 	.set TESTDEV, 0x2000
@@ -132,33 +133,43 @@ ch03_main:
 	cmp $0xfb, %al
 	CHECK_EQ "pic programmed like a bios: icw1-4, vectors 20-27 and 28-2f, imr reads back fb"
 
-	/* 2. PIT channel 0 at 1 kHz; count IRQ 0 ticks for 50 ms of channel 2 */
+	/*
+	 * 2. PIT channel 0 at 100 Hz; count IRQ 0 ticks for 100 ms of channel 2.
+	 * 10 ticks are due.  A tick that comes while the previous one is
+	 * still in IRR merges with it (the 8259A latches an edge, not a
+	 * count), so a host that takes longer than a period to deliver one
+	 * would show fewer ticks with a perfect PIT: the period is long
+	 * enough (10 ms) that even a VMM nested inside an emulator delivers
+	 * each tick in time, and the bounds, 8-12, still catch a rate off
+	 * by 2x either way (5 or 20).
+	 */
 	mov $irq0_handler, %ax
 	mov $VEC_MASTER + 0, %bx
 	call set_vector
 	mov $0x34, %al			/* channel 0, lobyte/hibyte, mode 2 (rate generator) */
 	out %al, $PIT_CTRL
-	mov $PIT_HZ_1K & 0xff, %al
+	mov $PIT_HZ_100 & 0xff, %al
 	out %al, $PIT_CH0
-	mov $PIT_HZ_1K >> 8, %al
+	mov $PIT_HZ_100 >> 8, %al
 	out %al, $PIT_CH0
 	in $PIC1_DATA, %al
 	and $0xfe, %al			/* unmask IRQ 0 */
 	out %al, $PIC1_DATA
 	movw $0, ticks
 	sti
-	mov $59659, %ax			/* 50 ms of 1.193182 MHz clocks */
+	mov $59659, %ax			/* 50 ms of 1.193182 MHz clocks (16 bits hold 54.9 ms)... */
 	call wait_pit2
+	call wait_pit2			/* ...twice */
 	cli
 	mov ticks, %ax
-	cmp $20, %ax			/* 50 expected; missed ticks merge when the host is busy */
+	cmp $8, %ax
 	jb 1f
-	cmp $70, %ax
+	cmp $12, %ax
 	ja 1f
 	clc
 	jmp 2f
 1:	stc
-2:	CHECK "pit channel 0 at 1 khz: irq0 ticked 20-70 times in 50 ms timed by pit channel 2"
+2:	CHECK "pit channel 0 at 100 hz: irq0 ticked 8-12 times in 100 ms timed by pit channel 2"
 
 	mov isr_in_irq0, %al
 	cmp $0x01, %al

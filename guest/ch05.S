@@ -162,22 +162,28 @@ ch05_long:
 	cmpl $0, L_TIMER_CCR(%r15)
 2:	CHECK64_EQ "lapic timer, one-shot 2 ms: one interrupt (vector 40), then the current count reads 0"
 
-	/* 2. timer, periodic: 1 ms, counted over 20 ms of PIT channel 2 */
+	/*
+	 * 2. timer, periodic: 10 ms, counted over 100 ms of PIT channel 2.  An
+	 * expiry while the last one's vector is still in IRR merges with it;
+	 * a 10 ms period leaves even a nested VMM time to deliver each one,
+	 * and 8-12 of the 10 due still catches a rate off by 2x (see ch03.S).
+	 */
 	movl $0x41 | LVT_PERIODIC, L_LVT_TIMER(%r15)
-	movl $1000000, L_TIMER_ICR(%r15)
-	mov $20 * MS, %ecx
+	movl $10000000, L_TIMER_ICR(%r15)	/* 10 ms at 1 GHz, divide by 1 */
+	mov $50 * MS, %ecx
+	call pit2_wait
 	call pit2_wait
 	movl $LVT_MASKED, L_LVT_TIMER(%r15)
 	movl $0, L_TIMER_ICR(%r15)
 	movzwl count + 2 * 0x41, %eax
-	cmp $10, %eax
+	cmp $8, %eax
 	jb 1f
-	cmp $30, %eax
+	cmp $12, %eax
 	ja 1f
 	clc
 	jmp 2f
 1:	stc
-2:	CHECK64 "lapic timer, periodic 1 ms: 10-30 interrupts in 20 ms timed by pit channel 2"
+2:	CHECK64 "lapic timer, periodic 10 ms: 8-12 interrupts in 100 ms timed by pit channel 2"
 
 	/* 3. TSC-deadline mode */
 	mov $1, %eax
@@ -279,29 +285,30 @@ ch05_long:
 	cmp $0x00170000, %eax
 	CHECK64_EQ "ioapic version register: redirection entries 0-17 (hex), 24 pins"
 
-	/* 7a. the PIT through pin 2, 1 kHz */
+	/* 7a. the PIT through pin 2, 100 Hz for 100 ms (the bounds as in part 2) */
 	IOAPIC_WR 0x15, 0			/* entry 2, high: destination APIC 0 */
 	IOAPIC_WR 0x14, 0x50			/* entry 2, low: vector 0x50, fixed, edge, unmasked */
 	mov $0x34, %al				/* PIT channel 0, mode 2 */
 	out %al, $0x43
-	mov $MS & 0xff, %al
+	mov $(10 * MS) & 0xff, %al
 	out %al, $0x40
-	mov $MS >> 8, %al
+	mov $(10 * MS) >> 8, %al
 	out %al, $0x40
-	mov $20 * MS, %ecx
+	mov $50 * MS, %ecx
+	call pit2_wait
 	call pit2_wait
 	IOAPIC_WR 0x14, RTE_MASKED | 0x50
 	mov $0x30, %al				/* stop channel 0 */
 	out %al, $0x43
 	movzwl count + 2 * 0x50, %eax
-	cmp $10, %eax
+	cmp $8, %eax
 	jb 1f
-	cmp $30, %eax
+	cmp $12, %eax
 	ja 1f
 	clc
 	jmp 2f
 1:	stc
-2:	CHECK64 "pit irq0 through ioapic pin 2 (vector 50, edge): 10-30 ticks in 20 ms"
+2:	CHECK64 "pit irq0 through ioapic pin 2 (vector 50, edge): 8-12 ticks in 100 ms"
 
 	/* 7b. the UART through pin 4 */
 	IOAPIC_WR 0x19, 0

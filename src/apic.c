@@ -120,6 +120,12 @@ static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigne
 		v >>= 8 * ((off + i) & 3);
 		memcpy(data + i, &v, size - i < 4 ? size - i : 4);
 	}
+	/*
+	 * A read of the current count catches the timer up: a count that ran
+	 * out since the timer thread last looked puts the LVT vector in IRR
+	 * right here, and INTR must say so (or a HLT would sleep on it).
+	 */
+	irq_intr_changed(vm);
 }
 
 static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
@@ -292,6 +298,12 @@ bool apic_handle_msr(struct vcpu *vcpu)
 			TRACE(&vm->trace, "guest: wrmsr IA32_TSC_DEADLINE = %#llx (in %lld us)",
 			      (unsigned long long)run->msr.data,
 			      expiry ? (long long)(expiry - clock_now_ns(&host_clock)) / 1000 : -1ll);
+			/*
+			 * A deadline already past fires inside the write (Linux
+			 * writes "now + a little", which a slow exit makes past):
+			 * the vector is in IRR now, so INTR may have risen.
+			 */
+			irq_intr_changed(vm);
 			pthread_cond_signal(&vm->timer_cond);
 		}
 		break;

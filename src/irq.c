@@ -14,6 +14,7 @@
  * from either thread, and the models themselves need no locking at all.
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 
@@ -200,22 +201,38 @@ int irq_devices_add(struct vm *vm)
 
 /*
  * The timer thread: sleep until the next timer event (the PIT's output
- * changes, the local APIC's timer expires), advance the models, repeat.  pit_update() drives IRQ0 through irq_set_level(), which kicks the
- * vCPU if the PIC now asserts INTR.  A guest write to the PIT signals
+ * changes, the local APIC's timer expires), advance the models, repeat.
+ * pit_update() drives IRQ0 through irq_set_level(), which kicks the vCPU if
+ * the PIC now asserts INTR.  A guest write to the PIT or the LAPIC signals
  * timer_cond so a new programming takes effect at once.
+ *
+ * Two rules keep a guest from wedging the VMM with a tiny period (the PIT at
+ * count 1 is 838 ns; a LAPIC timer at divide 1 and count 1 is 1 ns):
+ *  - after a pass in which a timer was due, the next one comes at least
+ *    TIMER_MIN_PERIOD_NS later.  KVM does the same for its in-kernel timers
+ *    (module parameter kvm.min_timer_period_us, 200 us by default); events
+ *    that fall in between coalesce into one edge, as they would on a busy
+ *    host.  The models' counters still follow the datasheets: only the rate
+ *    at which interrupts are raised is limited.
+ *  - the lock is dropped on every pass, even when the next event is already
+ *    due, so the vCPU thread and the --timeout watchdog always get their turn.
  */
 static void *timer_main(void *opaque)
 {
 	struct vm *vm = opaque;
+	uint64_t not_before = 0;
 
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
 		uint64_t deadline = pit_next_event_ns(&vm->pit);
 		uint64_t lapic_deadline = vm->cfg.irqchip == IRQCHIP_NONE ?
 					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
+		uint64_t now;
 
 		if (lapic_deadline < deadline)
 			deadline = lapic_deadline;
+		if (deadline != UINT64_MAX && deadline < not_before)
+			deadline = not_before;
 		if (deadline == UINT64_MAX) {
 			pthread_cond_wait(&vm->timer_cond, &vm->lock);
 		} else if (deadline > clock_now_ns(&host_clock)) {
@@ -224,10 +241,18 @@ static void *timer_main(void *opaque)
 				.tv_nsec = (long)(deadline % 1000000000u),
 			};
 			pthread_cond_timedwait(&vm->timer_cond, &vm->lock, &ts);
+		} else {
+			pthread_mutex_unlock(&vm->lock);
+			sched_yield();
+			pthread_mutex_lock(&vm->lock);
 		}
+		now = clock_now_ns(&host_clock);
+		if (deadline != UINT64_MAX && deadline <= now)
+			not_before = now + TIMER_MIN_PERIOD_NS;
+		if (vm->timer_stop)
+			break;
 		pit_update(&vm->pit);
-		if (vm->cfg.irqchip == IRQCHIP_NONE &&
-		    lapic_next_event_ns(&vm->lapic) <= clock_now_ns(&host_clock)) {
+		if (vm->cfg.irqchip == IRQCHIP_NONE && lapic_next_event_ns(&vm->lapic) <= now) {
 			lapic_update(&vm->lapic);	/* the LVT timer vector goes into IRR */
 			TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)", lapic_ppr(&vm->lapic));
 			irq_intr_changed(vm);

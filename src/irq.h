@@ -29,6 +29,12 @@ void irq_intr_changed(struct vm *vm);
 bool irq_intr(struct vm *vm);
 int irq_intack(struct vm *vm, const char **from);
 
+/*
+ * The timer thread raises timer interrupts at most once per this many ns
+ * (KVM: kvm.min_timer_period_us = 200); faster events coalesce (irq.c).
+ */
+#define TIMER_MIN_PERIOD_NS	200000ull
+
 /* Put the PIC, the PIT and the test device on the port bus; start the PIT's timer thread. */
 int irq_devices_add(struct vm *vm);
 int irq_timer_start(struct vm *vm);

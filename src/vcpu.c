@@ -217,6 +217,8 @@ static bool handle_hlt(struct vcpu *vcpu)
 			pthread_cond_wait(&vm->halt_cond, &vm->lock);
 		vm->vcpu_halted = false;
 		TRACE(&vm->trace, "vcpu: woken from hlt");
+		/* the injection path reads this copy of INTR first: keep it true to the models */
+		__atomic_store_n(&vm->intr_line, irq_intr(vm), __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (!why)

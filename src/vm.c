@@ -346,7 +346,18 @@ bool vm_unhandled(struct vm *vm, bool mmio, bool write, uint64_t addr,
 	return true;
 }
 
-/* --timeout: a thread that waits until the deadline, then stops the VM and kicks the vCPU. */
+/*
+ * --timeout: a thread that waits until the deadline, then stops the VM.
+ *
+ * The timeout must hold however the run goes wrong, so stopping takes no
+ * lock and does not trust one kick: the stop flag is set, then the vCPU is
+ * kicked (and woken from HLT) every WATCHDOG_RETRY_MS until its loop ends.
+ * If it has not ended WATCHDOG_GRACE_S later (a thread stuck where no
+ * signal reaches it), the process exits with EXIT_TIMEOUT all the same.
+ */
+#define WATCHDOG_RETRY_MS	50
+#define WATCHDOG_GRACE_S	5
+
 static void *watchdog_main(void *opaque)
 {
 	struct vm *vm = opaque;
@@ -354,17 +365,31 @@ static void *watchdog_main(void *opaque)
 	uint64_t deadline = clock_now_ns(&host_clock) + (uint64_t)(t * 1e9);
 	struct timespec ts = { .tv_sec = (time_t)(deadline / 1000000000u),
 			       .tv_nsec = (long)(deadline % 1000000000u) };
+	const struct timespec retry = { 0, WATCHDOG_RETRY_MS * 1000000l };
+	bool done;
 
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->run_done && clock_now_ns(&host_clock) < deadline)
 		pthread_cond_timedwait(&vm->watchdog_cond, &vm->lock, &ts);
-	if (!vm->run_done && !vm->stop_requested) {
+	done = vm->run_done;
+	pthread_mutex_unlock(&vm->lock);
+	if (done)
+		return NULL;
+	if (!vm->stop_requested) {
 		fprintf(vm->diag, "tinyvmm: --timeout: the guest did not exit within %g s; stopping it\n", t);
 		vm_request_stop(vm, EXIT_TIMEOUT);
+	}
+	for (int i = 0; !__atomic_load_n(&vm->vcpu_loop_done, __ATOMIC_ACQUIRE); i++) {
+		if (i * WATCHDOG_RETRY_MS >= WATCHDOG_GRACE_S * 1000) {
+			fprintf(vm->diag, "tinyvmm: --timeout: the vCPU thread did not stop within %d s "
+				"of the request; exiting anyway\n", WATCHDOG_GRACE_S);
+			fflush(NULL);
+			_exit(EXIT_TIMEOUT);
+		}
 		pthread_cond_signal(&vm->halt_cond);	/* in case it sleeps in HLT */
 		vcpu_kick(&vm->vcpu);			/* in case it runs */
+		nanosleep(&retry, NULL);
 	}
-	pthread_mutex_unlock(&vm->lock);
 	return NULL;
 }
 
@@ -380,6 +405,7 @@ int vm_run(struct vm *vm)
 			vm->watchdog_running = true;
 	}
 	vcpu_loop(&vm->vcpu);
+	__atomic_store_n(&vm->vcpu_loop_done, true, __ATOMIC_RELEASE);
 	fflush(stdout);
 	irq_timer_stop(vm);
 	if (vm->watchdog_running) {

@@ -113,6 +113,7 @@ struct vm {
 	pthread_t watchdog;
 	pthread_cond_t watchdog_cond;	/* signalled when the run ends */
 	bool watchdog_running, run_done;
+	bool vcpu_loop_done;		/* the vCPU loop has returned (the watchdog stops kicking) */
 };
 
 /* Create everything; on failure print why on vm->diag and return EXIT_SETUP. */

@@ -3,7 +3,10 @@
 #   plan_done        print the plan "1..N" (call last)
 #   ok COND NAME     (COND: 0 = pass, as a shell status)
 #   skip_all REASON  the whole script is skipped, e.g. no /dev/kvm
-#   need_kvm         skip_all unless /dev/kvm can be opened
+#   need_kvm         run the rest of the script against a KVM: directly when
+#                    /dev/kvm can be opened, else (or with TINYVMM_NESTED=1)
+#                    inside the nested machine of tests/nested/tinyvmm-vm;
+#                    skip_all only when neither can be had
 tap_n=0
 tap_fail=0
 TINYVMM="$top_builddir/tinyvmm"
@@ -12,9 +15,9 @@ GUEST="$top_builddir/guest"
 ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $tap_n - $2"
+		echo "ok $tap_n - ${tap_prefix:-}$2"
 	else
-		echo "not ok $tap_n - $2"
+		echo "not ok $tap_n - ${tap_prefix:-}$2"
 		tap_fail=$((tap_fail + 1))
 	fi
 }
@@ -39,9 +42,36 @@ skip_all() {
 	exit 0
 }
 
+kvm_usable() { [ -e /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; }
+
+# TINYVMM_NESTED: auto (default: nested only without a usable /dev/kvm),
+# 1 (always nested: make check-nested), 0 (never: skip without /dev/kvm).
 need_kvm() {
-	[ -e /dev/kvm ] || skip_all "/dev/kvm is not present on this machine"
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || skip_all "/dev/kvm is not accessible (not in the kvm group?)"
+	if [ -n "${TINYVMM_NESTED_INSIDE:-}" ]; then
+		# We are the re-run inside the nested machine: mark every result.
+		kvm_usable || { echo "Bail out! no usable /dev/kvm inside the nested machine"; exit 1; }
+		tap_prefix="nested: "
+		echo "# run nested: KVM $(uname -r) with kvm_amd (nested SVM) inside QEMU/TCG"
+		return 0
+	fi
+	case "${TINYVMM_NESTED:-auto}" in
+	1|yes) run_nested "" ;;
+	0|no) kvm_usable || skip_all "no usable /dev/kvm here, and TINYVMM_NESTED=0" ;;
+	*) kvm_usable || run_nested "no usable /dev/kvm here, " ;;
+	esac
+}
+
+# run_nested WHY: run this very script again inside the nested machine and
+# end with its results.  A machine that fails (panic, lockup, timeout) bails out.
+run_nested() {
+	vm="$top_srcdir/tests/nested/tinyvmm-vm"
+	why=$(sh "$vm" status) || skip_all "$1no nested KVM either: $why"
+	script=$(cd "$(dirname "$0")" && pwd -P)/$(basename "$0")
+	sh "$vm" run "$top_builddir" env top_srcdir="$top_srcdir" top_builddir="$top_builddir" \
+		QEMU="${QEMU:-}" sh "$script"
+	rc=$?
+	[ "$rc" -eq 125 ] && echo "Bail out! the nested machine failed (its console is shown above)"
+	exit "$rc"
 }
 
 plan_done() {
