@@ -151,10 +151,19 @@ ch05_long:
 	movl $0xb, L_TIMER_DCR(%r15)	/* divide by 1 */
 	movl $0x40, L_LVT_TIMER(%r15)	/* one-shot, vector 0x40, unmasked */
 	movl $2000000, L_TIMER_ICR(%r15)
+	/*
+	 * Look, then sleep: on a slow host the timer may fire before we get
+	 * to the hlt, and a hlt after the only interrupt sleeps forever.  sti
+	 * lets interrupts in only after the next instruction, so none slips
+	 * in between sti and hlt: it wakes the hlt instead (SDM vol. 2, STI).
+	 */
+1:	CMP_COUNT 0x40, 0
+	jne 2f
 	sti
-1:	hlt				/* sleep until an interrupt */
-	CMP_COUNT 0x40, 0
-	je 1b
+	hlt
+	cli
+	jmp 1b
+2:	sti
 	mov $3 * MS, %ecx
 	call pit2_wait
 	CMP_COUNT 0x40, 1
@@ -198,10 +207,15 @@ ch05_long:
 	mov %rax, %rdx
 	shr $32, %rdx
 	mov $MSR_TSC_DEADLINE, %ecx
+	cli				/* look, then sleep, as for the one-shot above */
 	wrmsr
-1:	hlt
-	CMP_COUNT 0x42, 0
-	je 1b
+1:	CMP_COUNT 0x42, 0
+	jne 5f
+	sti
+	hlt
+	cli
+	jmp 1b
+5:	sti
 	mov $3 * MS, %ecx
 	call pit2_wait
 	mov $MSR_TSC_DEADLINE, %ecx

@@ -110,6 +110,61 @@ void diagnose_registers(struct vcpu *vcpu, FILE *out)
 		s.idt.base, s.idt.limit, s.gdt.base, s.gdt.limit);
 }
 
+bool regs_are_reset_state(const struct kvm_regs *r, const struct kvm_sregs *s)
+{
+	return r->rip == 0xfff0 && s->cs.selector == 0xf000 && s->cs.base == 0xffff0000 &&
+	       !(s->cr0 & CR0_PE);
+}
+
+static const char *exit_reason_name(uint32_t reason)
+{
+	switch (reason) {
+	case KVM_EXIT_IO: return "KVM_EXIT_IO";
+	case KVM_EXIT_MMIO: return "KVM_EXIT_MMIO";
+	case KVM_EXIT_HLT: return "KVM_EXIT_HLT";
+	case KVM_EXIT_IRQ_WINDOW_OPEN: return "KVM_EXIT_IRQ_WINDOW_OPEN";
+	case KVM_EXIT_INTR: return "KVM_EXIT_INTR";
+	case KVM_EXIT_X86_RDMSR: return "KVM_EXIT_X86_RDMSR";
+	case KVM_EXIT_X86_WRMSR: return "KVM_EXIT_X86_WRMSR";
+	case KVM_EXIT_IOAPIC_EOI: return "KVM_EXIT_IOAPIC_EOI";
+	case KVM_EXIT_SET_TPR: return "KVM_EXIT_SET_TPR";
+	}
+	return "another exit";
+}
+
+/*
+ * A triple fault is a shutdown: the CPU stops with the state of the third
+ * fault.  VMX hands that state to KVM intact.  On SVM, KVM's
+ * shutdown_interception() cannot trust the VMCB after a shutdown and
+ * re-initialises the vCPU (kvm_vcpu_reset) before KVM_RUN returns, so
+ * KVM_GET_REGS then reads the reset state.  We say so rather than present
+ * F000:FFF0 as the place of the fault, and show the last thing we did see.
+ */
+void diagnose_shutdown(struct vcpu *vcpu, FILE *out)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	diagnose_registers(vcpu, out);
+	if (kvm_get_regs(vcpu->fd, &r) < 0 || kvm_get_sregs(vcpu->fd, &s) < 0 ||
+	    !regs_are_reset_state(&r, &s))
+		return;
+	fprintf(out, "  these are the CPU's reset values, not the state of the fault: on AMD SVM\n"
+		     "  hosts KVM resets the vCPU when it intercepts the shutdown, before KVM_RUN\n"
+		     "  returns, so the faulting state is lost (Intel VMX hosts keep it).\n");
+	if (vcpu->last_exit.reason == KVM_EXIT_IO)
+		fprintf(out, "  the last exit tinyvmm saw before it: KVM_EXIT_IO, %s port %#x (exit %llu)\n",
+			vcpu->last_exit.write ? "write to" : "read from", (unsigned)vcpu->last_exit.addr,
+			(unsigned long long)vcpu->last_exit.number);
+	else if (vcpu->last_exit.reason == KVM_EXIT_MMIO)
+		fprintf(out, "  the last exit tinyvmm saw before it: KVM_EXIT_MMIO, %s %#llx (exit %llu)\n",
+			vcpu->last_exit.write ? "write to" : "read from",
+			(unsigned long long)vcpu->last_exit.addr, (unsigned long long)vcpu->last_exit.number);
+	else if (vcpu->last_exit.number)
+		fprintf(out, "  the last exit tinyvmm saw before it: %s (exit %llu)\n",
+			exit_reason_name(vcpu->last_exit.reason), (unsigned long long)vcpu->last_exit.number);
+}
+
 static const char *internal_suberror_name(uint32_t sub)
 {
 	switch (sub) {

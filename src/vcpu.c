@@ -325,7 +325,7 @@ bool vcpu_handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_SHUTDOWN:
 		fprintf(vm->diag, "tinyvmm: the guest triple-faulted (KVM_EXIT_SHUTDOWN): an exception "
 			"occurred while delivering a double fault, so the CPU shut down\n");
-		diagnose_registers(vcpu, vm->diag);
+		diagnose_shutdown(vcpu, vm->diag);
 		vm_request_stop(vm, EXIT_TRIPLE_FAULT);
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:
@@ -345,6 +345,22 @@ bool vcpu_handle_exit(struct vcpu *vcpu)
 		diagnose_registers(vcpu, vm->diag);
 		vm_request_stop(vm, EXIT_KVM_ERROR);
 		return false;
+	}
+}
+
+/* A note of the exit just handled: after a triple fault on SVM it is all we have. */
+static void remember_exit(struct vcpu *vcpu)
+{
+	const struct kvm_run *run = vcpu->run;
+
+	vcpu->last_exit.reason = run->exit_reason;
+	vcpu->last_exit.number = vcpu->exits;
+	if (run->exit_reason == KVM_EXIT_IO) {
+		vcpu->last_exit.write = run->io.direction == KVM_EXIT_IO_OUT;
+		vcpu->last_exit.addr = run->io.port;
+	} else if (run->exit_reason == KVM_EXIT_MMIO) {
+		vcpu->last_exit.write = run->mmio.is_write;
+		vcpu->last_exit.addr = run->mmio.phys_addr;
 	}
 }
 
@@ -381,6 +397,7 @@ void vcpu_loop(struct vcpu *vcpu)
 		}
 		if (!vcpu_handle_exit(vcpu))
 			break;
+		remember_exit(vcpu);
 	}
 	if (vm->exit_status == EXIT_TIMEOUT)
 		diagnose_registers(vcpu, vm->diag);	/* where was it stuck? */

@@ -23,6 +23,12 @@ struct vcpu {
 	bool inject_inflight;		/* KVM_INTERRUPT done, the guest has not run since */
 	int tsc_khz;			/* the guest TSC rate (KVM_GET_TSC_KHZ), 0 until first needed */
 	uint64_t cr8_entered;		/* kvm_run.cr8 as we set it before KVM_RUN */
+	struct {			/* the last exit handled, for diagnose_shutdown() */
+		uint32_t reason;
+		bool write;
+		uint64_t addr;		/* port or MMIO address */
+		uint64_t number;	/* which exit it was (vcpu->exits), 0: none yet */
+	} last_exit;
 };
 
 int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id);

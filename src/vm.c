@@ -64,7 +64,8 @@ static int open_kvm(struct vm *vm)
 	vm->sys_fd = kvm_open(path);
 	if (vm->sys_fd == -ENOENT)
 		return setup_error(vm, "%s does not exist: this machine has no KVM "
-				   "(is the kvm module loaded? is virtualization enabled in the firmware?)", path);
+				   "(is the kvm module loaded? is virtualization enabled in the firmware?); "
+				   "'make vm-shell' gives you one inside an emulated CPU", path);
 	if (vm->sys_fd == -EACCES || vm->sys_fd == -EPERM)
 		return setup_error(vm, "permission denied opening %s: add yourself to the kvm group "
 				   "(sudo usermod -aG kvm $USER, then log in again)", path);

@@ -9,6 +9,8 @@
 #                    skip_all only when neither can be had
 tap_n=0
 tap_fail=0
+# inside the nested machine every result is marked (see need_kvm)
+if [ -n "${TINYVMM_NESTED_INSIDE:-}" ]; then tap_prefix="nested: "; fi
 TINYVMM="$top_builddir/tinyvmm"
 GUEST="$top_builddir/guest"
 

@@ -10,6 +10,7 @@
  */
 #include "tap.h"
 #include "vm.h"
+#include "diagnose.h"
 
 #define RUN_SIZE	8192
 #define DATA_OFFSET	4096
@@ -528,6 +529,29 @@ static void test_request_stop(void)
 	teardown();
 }
 
+/*
+ * The x86 reset state (Intel SDM vol. 3A, table 10-1 "IA-32 and Intel 64
+ * Processor States Following Power-up, Reset, or INIT"): CS selector F000,
+ * base FFFF0000, EIP 0000FFF0, CR0 60000010 (PE clear).
+ */
+static void test_reset_state(void)
+{
+	struct kvm_regs r = { .rip = 0xfff0 };
+	struct kvm_sregs s = { .cr0 = 0x60000010 };
+
+	s.cs.selector = 0xf000;
+	s.cs.base = 0xffff0000;
+	ok(regs_are_reset_state(&r, &s), "SDM reset values (F000:FFF0, base FFFF0000, PE=0) are the reset state");
+	r.rip = 0xfff1;
+	ok(!regs_are_reset_state(&r, &s), "rip FFF1: not the reset state");
+	r.rip = 0xfff0;
+	s.cs.base = 0xf0000;
+	ok(!regs_are_reset_state(&r, &s), "real-mode F000:FFF0 with base F0000 (a far jump back to the BIOS segment): not reset");
+	s.cs.base = 0xffff0000;
+	s.cr0 |= 1;
+	ok(!regs_are_reset_state(&r, &s), "protected mode: not the reset state");
+}
+
 int main(void)
 {
 	test_io();
@@ -540,5 +564,6 @@ int main(void)
 	test_fatal_exits();
 	test_hlt_intr();
 	test_request_stop();
+	test_reset_state();
 	return done_testing();
 }
