@@ -227,7 +227,7 @@ int apic_devices_add(struct vm *vm)
 {
 	int r = 0;
 
-	lapic_init(&vm->lapic, &host_clock, 0, apic_eoi_level, vm);
+	lapic_init(&vm->lapic, vm->clock, 0, apic_eoi_level, vm);
 	/* As KVM does at reset for the first CPU: LINT0 in ExtINT mode, so the 8259A reaches the CPU. */
 	lapic_setup_virtual_wire(&vm->lapic);
 	ioapic_init(&vm->ioapic, apic_deliver, vm);
@@ -256,7 +256,7 @@ int apic_msr_setup(struct vm *vm)
 /* TSC-deadline: the guest writes a TSC value; the timer thread needs a clock time. */
 static uint64_t tsc_to_clock_ns(struct vcpu *vcpu, uint64_t deadline)
 {
-	uint64_t now = clock_now_ns(&host_clock), tsc;
+	uint64_t now = clock_now_ns(vcpu->vm->clock), tsc;
 
 	if (vcpu->tsc_khz <= 0)
 		vcpu->tsc_khz = kvm_get_tsc_khz(vcpu->fd);
@@ -297,7 +297,7 @@ bool apic_handle_msr(struct vcpu *vcpu)
 			lapic_write_tsc_deadline(&vm->lapic, run->msr.data, expiry);
 			TRACE(&vm->trace, "guest: wrmsr IA32_TSC_DEADLINE = %#llx (in %lld us)",
 			      (unsigned long long)run->msr.data,
-			      expiry ? (long long)(expiry - clock_now_ns(&host_clock)) / 1000 : -1ll);
+			      expiry ? (long long)(expiry - clock_now_ns(vm->clock)) / 1000 : -1ll);
 			/*
 			 * A deadline already past fires inside the write (Linux
 			 * writes "now + a little", which a slow exit makes past):

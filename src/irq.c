@@ -186,7 +186,7 @@ int irq_devices_add(struct vm *vm)
 	int r = 0;
 
 	pic_init(&vm->pic);
-	pit_init(&vm->pit, &host_clock, (struct irq_line){ irq_set_level, vm, 0 });
+	pit_init(&vm->pit, vm->clock, (struct irq_line){ irq_set_level, vm, 0 });
 	for (int i = 0; i < VM_PORT_WINDOWS && !r; i++) {
 		vm->window[i] = (struct port_window){ vm, windows[i].base };
 		r = bus_add(&vm->pio, windows[i].base, windows[i].len, windows[i].name,
@@ -235,7 +235,7 @@ static void *timer_main(void *opaque)
 			deadline = not_before;
 		if (deadline == UINT64_MAX) {
 			pthread_cond_wait(&vm->timer_cond, &vm->lock);
-		} else if (deadline > clock_now_ns(&host_clock)) {
+		} else if (deadline > clock_now_ns(vm->clock)) {
 			struct timespec ts = {
 				.tv_sec = (time_t)(deadline / 1000000000u),
 				.tv_nsec = (long)(deadline % 1000000000u),
@@ -246,7 +246,7 @@ static void *timer_main(void *opaque)
 			sched_yield();
 			pthread_mutex_lock(&vm->lock);
 		}
-		now = clock_now_ns(&host_clock);
+		now = clock_now_ns(vm->clock);
 		if (deadline != UINT64_MAX && deadline <= now)
 			not_before = now + TIMER_MIN_PERIOD_NS;
 		if (vm->timer_stop)

@@ -245,6 +245,7 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = *cfg;
 	vm->diag = diag;
+	vm->clock = &host_clock;	/* the timer thread's waits assume CLOCK_MONOTONIC */
 	vm->sys_fd = vm->vm_fd = -1;
 	vm->vcpu.fd = -1;
 	trace_init(&vm->trace, cfg->trace, diag);

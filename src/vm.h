@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "bus.h"
+#include "clock.h"
 #include "trace.h"
 #include "vcpu.h"
 #include "devices/ioapic.h"
@@ -67,6 +68,7 @@ struct port_window {
 struct vm {
 	struct vm_config cfg;
 	FILE *diag;			/* where tinyvmm's own messages go (stderr) */
+	struct clock *clock;		/* the device models' time: &host_clock; a fake one in unit tests */
 
 	int sys_fd;			/* /dev/kvm */
 	int vm_fd;

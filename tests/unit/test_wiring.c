@@ -1,0 +1,238 @@
+/*
+ * test_wiring.c - the interrupt wiring of irq.c and apic.c, without /dev/kvm.
+ *
+ * Each case builds a struct vm by hand with the real device models on the
+ * real buses (irq_devices_add, apic_devices_add) and a fake clock, drives it
+ * the way the vCPU loop would (bus accesses, MSR exits, HLT exits), and looks
+ * at what the vCPU loop would look at next: vm->intr_line, the copy of INTR it
+ * reads before every entry without the lock, and the LAPIC's IRR.
+ *
+ * The oracle is the architecture, not the models: Intel SDM vol. 3A 11.5.4
+ * (a one-shot timer whose count reaches zero raises its LVT vector), 11.5.4.1
+ * (a TSC-deadline at or before the current TSC fires at once), 10.x/6.x (the
+ * CPU takes an interrupt whose vector is above PPR when IF=1): whenever the
+ * local APIC holds a deliverable vector, INTR is high.
+ */
+#include <time.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "vm.h"
+#include "apic.h"
+#include "irq.h"
+
+#define RUN_SIZE		8192
+#define LAPIC_BASE		0xfee00000ull
+#define IOAPIC_BASE		0xfec00000ull
+#define MSR_IA32_TSC_DEADLINE	0x6e0
+#define LVT_TSC_DEADLINE	(2u << 17)	/* LVT timer mode bits 18:17 = 10b */
+#define SVR_ENABLE		0x100
+
+static struct vm *vm;
+static struct fake_clock fake = FAKE_CLOCK_INIT;
+static char *diag_buf;
+static size_t diag_len;
+
+static void setup(void)
+{
+	vm = calloc(1, sizeof(*vm));
+	vm->diag = open_memstream(&diag_buf, &diag_len);
+	vm->sys_fd = vm->vm_fd = -1;
+	vm->clock = &fake.clock;
+	vm->cfg.irqchip = IRQCHIP_NONE;
+	pthread_mutex_init(&vm->lock, NULL);
+	pthread_cond_init(&vm->halt_cond, NULL);
+	pthread_cond_init(&vm->timer_cond, NULL);
+	bus_init(&vm->pio, "port");
+	bus_init(&vm->mmio, "MMIO");
+	ok(irq_devices_add(vm) == 0 && apic_devices_add(vm) == 0, "the PIC, PIT, LAPIC and IOAPIC go on the buses");
+	vm->vcpu.vm = vm;
+	vm->vcpu.fd = -1;
+	vm->vcpu.thread = pthread_self();	/* we are "the vCPU thread": no kicks */
+	vm->vcpu.run = calloc(1, RUN_SIZE);
+	vm->vcpu.run_size = RUN_SIZE;
+}
+
+static void teardown(void)
+{
+	fclose(vm->diag);
+	free(diag_buf);
+	diag_buf = NULL;
+	free(vm->vcpu.run);
+	pthread_cond_destroy(&vm->timer_cond);
+	pthread_cond_destroy(&vm->halt_cond);
+	pthread_mutex_destroy(&vm->lock);
+	free(vm);
+	vm = NULL;
+}
+
+static void lapic_w(uint32_t reg, uint32_t v)
+{
+	bus_write(&vm->mmio, LAPIC_BASE + reg, (const uint8_t *)&v, 4);
+}
+
+static uint32_t lapic_r(uint32_t reg)
+{
+	uint32_t v = 0;
+
+	bus_read(&vm->mmio, LAPIC_BASE + reg, (uint8_t *)&v, 4);
+	return v;
+}
+
+static void ioapic_w(uint32_t reg, uint32_t v)
+{
+	bus_write(&vm->mmio, IOAPIC_BASE + IOAPIC_IOREGSEL, (const uint8_t *)&reg, 4);
+	bus_write(&vm->mmio, IOAPIC_BASE + IOAPIC_IOWIN, (const uint8_t *)&v, 4);
+}
+
+static bool intr_line(void)
+{
+	return __atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE);
+}
+
+/* A deadline already past when the guest writes it fires inside the write. */
+static void test_tsc_deadline_in_the_past(void)
+{
+	struct kvm_run *run;
+
+	setup();
+	run = vm->vcpu.run;
+	fake.ns = 1000000;
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	lapic_w(LAPIC_LVT_TIMER, LVT_TSC_DEADLINE | 0x42);
+	ok(!intr_line(), "tsc-deadline: nothing pending before the write");
+	run->exit_reason = KVM_EXIT_X86_WRMSR;
+	run->msr.index = MSR_IA32_TSC_DEADLINE;
+	run->msr.data = 1;	/* TSC 1: long past (and with no KVM, tinyvmm cannot convert: "now") */
+	ok(apic_handle_msr(&vm->vcpu), "tsc-deadline: the WRMSR exit is handled");
+	is(run->msr.error, 0, "tsc-deadline: no #GP");
+	ok(lapic_irr_test(&vm->lapic, 0x42), "tsc-deadline in the past: vector 0x42 is in IRR at once (SDM 11.5.4.1)");
+	ok(intr_line(), "tsc-deadline in the past: INTR is high for the vCPU loop (it would sleep on HLT otherwise)");
+	teardown();
+}
+
+/* A one-shot count that ran out unseen is noticed by a read of the current count. */
+static void test_expiry_seen_by_a_read(void)
+{
+	setup();
+	fake.ns = 5000000;
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	lapic_w(LAPIC_TIMER_DCR, 0xb);		/* divide by 1 */
+	lapic_w(LAPIC_LVT_TIMER, 0x40);		/* one-shot, vector 0x40 */
+	lapic_w(LAPIC_TIMER_ICR, 1000);		/* 1000 bus clocks */
+	ok(!intr_line(), "one-shot: nothing pending right after it is armed");
+	fake.ns += 1000000;			/* 1 ms later: long expired (the timer thread has not run) */
+	is(lapic_r(LAPIC_TIMER_CCR), 0u, "one-shot: the current count reads 0 after expiry");
+	ok(lapic_irr_test(&vm->lapic, 0x40), "one-shot: the read caught the timer up, vector 0x40 in IRR");
+	ok(intr_line(), "one-shot: and INTR says so");
+	teardown();
+}
+
+/* A vector that reached IRR without telling anyone: a HLT exit must not leave INTR stale. */
+static void test_hlt_refreshes_intr(void)
+{
+	struct kvm_run *run;
+
+	setup();
+	run = vm->vcpu.run;
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	lapic_accept(&vm->lapic, 0x51, false);	/* straight into the model, no notification */
+	ok(!intr_line(), "hlt: INTR copy stale on purpose");
+	run->exit_reason = KVM_EXIT_HLT;
+	run->if_flag = 1;
+	ok(vcpu_handle_exit(&vm->vcpu), "hlt with a vector waiting: no sleep, the loop goes on");
+	ok(intr_line(), "hlt: INTR refreshed, so the next entry injects instead of halting again");
+	teardown();
+}
+
+/* ISA IRQ 0 reaches the 8259A's IR0 and the I/O APIC's pin 2 (not pin 0). */
+static void test_irq0_to_ioapic_pin2(void)
+{
+	setup();
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	ioapic_w(0x10 + 2 * 2 + 1, 0);		/* pin 2, high: destination 0 */
+	ioapic_w(0x10 + 2 * 2, 0x50);		/* pin 2, low: vector 0x50, fixed, edge */
+	ioapic_w(0x10 + 0 * 2, 0x60);		/* pin 0 too, vector 0x60: must stay quiet */
+	irq_set_level(vm, 0, 1);
+	ok(lapic_irr_test(&vm->lapic, 0x50), "irq0 rising: the message of pin 2 (vector 0x50) is in IRR");
+	ok(!lapic_irr_test(&vm->lapic, 0x60), "irq0 rising: pin 0 (vector 0x60) did not fire");
+	ok(intr_line(), "irq0 rising: INTR high");
+	teardown();
+}
+
+/*
+ * The timer thread against the PIT at its fastest (count 1: an edge every
+ * 838 ns).  Real threads and the host clock here: the thread must leave the
+ * lock to the vCPU side on every pass, and raise IRQ 0 at most once per
+ * TIMER_MIN_PERIOD_NS (KVM's min_timer_period_us for its own PIT).  Neither
+ * bound is a speed: an edge more than the limit allows is wrong on any host,
+ * and 2 s without the lock is a wedge, not slowness.
+ */
+static void test_timer_thread_pit_at_count_1(void)
+{
+	const uint64_t run_ns = 200000000;	/* 200 ms */
+	const struct timespec nap = { 0, 100000 };
+	uint64_t start, now;
+	int locks = 0, edges = 0;
+	bool wedged = false;
+
+	setup();
+	vm->clock = &host_clock;		/* the timer thread waits on CLOCK_MONOTONIC */
+	pthread_cond_destroy(&vm->timer_cond);
+	{
+		pthread_condattr_t attr;
+
+		pthread_condattr_init(&attr);
+		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+		pthread_cond_init(&vm->timer_cond, &attr);
+		pthread_condattr_destroy(&attr);
+	}
+	pit_init(&vm->pit, vm->clock, (struct irq_line){ irq_set_level, vm, 0 });
+	bus_write(&vm->pio, PIT_PORT_CONTROL, (const uint8_t[]){ 0x34 }, 1);	/* ch0, lo/hi, mode 2 */
+	bus_write(&vm->pio, PIT_PORT_CH0, (const uint8_t[]){ 1 }, 1);
+	bus_write(&vm->pio, PIT_PORT_CH0, (const uint8_t[]){ 0 }, 1);		/* count 1 */
+	ok(irq_timer_start(vm) == 0, "pit at count 1: the timer thread starts");
+	start = clock_now_ns(&host_clock);
+	do {
+		struct timespec limit;
+
+		clock_gettime(CLOCK_REALTIME, &limit);
+		limit.tv_sec += 2;
+		if (pthread_mutex_timedlock(&vm->lock, &limit) != 0) {
+			wedged = true;
+			break;
+		}
+		locks++;
+		if (pic_intr(&vm->pic)) {		/* an IRQ 0 edge: take it and EOI it */
+			pic_intack(&vm->pic);
+			bus_write(&vm->pio, PIC_MASTER_CMD, (const uint8_t[]){ 0x20 }, 1);
+			edges++;
+		}
+		pthread_mutex_unlock(&vm->lock);
+		nanosleep(&nap, NULL);
+		now = clock_now_ns(&host_clock);
+	} while (now - start < run_ns);
+	ok(!wedged, "pit at count 1: the vCPU side always got the lock within 2 s (%d times)", locks);
+	if (wedged) {
+		printf("#   the timer thread holds the lock; cannot stop it\n");
+		fflush(stdout);
+		_exit(done_testing());
+	}
+	irq_timer_stop(vm);
+	ok(edges >= 1, "pit at count 1: irq0 edges still arrive (%d)", edges);
+	ok((uint64_t)edges <= (now - start) / TIMER_MIN_PERIOD_NS + 2,
+	   "pit at count 1: at most one irq0 edge per %llu us (%d in %llu us)",
+	   TIMER_MIN_PERIOD_NS / 1000, edges, (unsigned long long)(now - start) / 1000);
+	teardown();
+}
+
+int main(void)
+{
+	vcpu_kick_setup();	/* the timer thread kicks "the vCPU", which is us */
+	test_tsc_deadline_in_the_past();
+	test_expiry_seen_by_a_read();
+	test_hlt_refreshes_intr();
+	test_irq0_to_ioapic_pin2();
+	test_timer_thread_pit_at_count_1();
+	return done_testing();
+}
