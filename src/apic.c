@@ -228,6 +228,7 @@ int apic_devices_add(struct vm *vm)
 	int r = 0;
 
 	lapic_init(&vm->lapic, vm->clock, 0, apic_eoi_level, vm);
+	vm->lapic.min_period_ns = TIMER_MIN_PERIOD_NS;	/* as KVM's min_timer_period_us (irq.h) */
 	/* As KVM does at reset for the first CPU: LINT0 in ExtINT mode, so the 8259A reaches the CPU. */
 	lapic_setup_virtual_wire(&vm->lapic);
 	ioapic_init(&vm->ioapic, apic_deliver, vm);

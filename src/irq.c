@@ -208,31 +208,32 @@ int irq_devices_add(struct vm *vm)
  *
  * Two rules keep a guest from wedging the VMM with a tiny period (the PIT at
  * count 1 is 838 ns; a LAPIC timer at divide 1 and count 1 is 1 ns):
- *  - after a pass in which a timer was due, the next one comes at least
- *    TIMER_MIN_PERIOD_NS later.  KVM does the same for its in-kernel timers
- *    (module parameter kvm.min_timer_period_us, 200 us by default); events
- *    that fall in between coalesce into one edge, as they would on a busy
- *    host.  The models' counters still follow the datasheets: only the rate
- *    at which interrupts are raised is limited.
+ *  - timer interrupts come at most once per TIMER_MIN_PERIOD_NS, as KVM's
+ *    own timers do (module parameter kvm.min_timer_period_us, 200 us by
+ *    default).  The local APIC model clamps a periodic period itself
+ *    (lapic.c period_ns()); for the PIT, whose model stays exact (a guest
+ *    reading the counter sees the datasheet's count), the thread does not
+ *    look again until TIMER_MIN_PERIOD_NS after an IRQ 0 edge, and edges due
+ *    in between coalesce into one (pit_update()).
  *  - the lock is dropped on every pass, even when the next event is already
  *    due, so the vCPU thread and the --timeout watchdog always get their turn.
  */
 static void *timer_main(void *opaque)
 {
 	struct vm *vm = opaque;
-	uint64_t not_before = 0;
+	uint64_t pit_not_before = 0;
 
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
 		uint64_t deadline = pit_next_event_ns(&vm->pit);
 		uint64_t lapic_deadline = vm->cfg.irqchip == IRQCHIP_NONE ?
 					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
-		uint64_t now;
+		uint64_t rises, now;
 
+		if (deadline != UINT64_MAX && deadline < pit_not_before)
+			deadline = pit_not_before;
 		if (lapic_deadline < deadline)
 			deadline = lapic_deadline;
-		if (deadline != UINT64_MAX && deadline < not_before)
-			deadline = not_before;
 		if (deadline == UINT64_MAX) {
 			pthread_cond_wait(&vm->timer_cond, &vm->lock);
 		} else if (deadline > clock_now_ns(vm->clock)) {
@@ -246,12 +247,18 @@ static void *timer_main(void *opaque)
 			sched_yield();
 			pthread_mutex_lock(&vm->lock);
 		}
-		now = clock_now_ns(vm->clock);
-		if (deadline != UINT64_MAX && deadline <= now)
-			not_before = now + TIMER_MIN_PERIOD_NS;
 		if (vm->timer_stop)
 			break;
-		pit_update(&vm->pit);
+		now = clock_now_ns(vm->clock);
+		rises = vm->pit.irq0_rises;
+		if (now >= pit_not_before)
+			pit_update(&vm->pit);
+		if (vm->pit.irq0_rises != rises) {
+			/* on a grid, so wake-up latency does not stretch every period */
+			pit_not_before += TIMER_MIN_PERIOD_NS;
+			if (pit_not_before < now)
+				pit_not_before = now;
+		}
 		if (vm->cfg.irqchip == IRQCHIP_NONE && lapic_next_event_ns(&vm->lapic) <= now) {
 			lapic_update(&vm->lapic);	/* the LVT timer vector goes into IRR */
 			TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)", lapic_ppr(&vm->lapic));

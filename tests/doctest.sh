@@ -59,7 +59,9 @@ for doc in "$@"; do
 			continue
 		fi
 		# The guests end lines with CR LF, as a serial terminal wants; the text has LF.
-		(cd "$top_builddir" && sh -c "$cmd") 2>&1 | tr -d '\r' > "$tmp/act.$i"
+		# bounded: a command that hangs fails its test instead of the suite
+		(cd "$top_builddir" && timeout -k 5 "${DOCTEST_TIMEOUT:-300}" sh -c "$cmd") 2>&1 |
+			tr -d '\r' > "$tmp/act.$i"
 		if match "$tmp/exp.$i" "$tmp/act.$i"; then
 			ok 0 "$name: \$ $cmd"
 		else

@@ -216,9 +216,20 @@ static uint64_t divisor(uint32_t dcr)
 	return code == 7 ? 1 : 2ull << code;
 }
 
+/*
+ * The SDM puts no floor under the period, but a VMM must: a periodic timer
+ * at one bus clock would ask the host for a billion interrupts a second.
+ * KVM clamps periodic timers to kvm.min_timer_period_us (200 us by default,
+ * limit_periodic_timer_frequency() in lapic.c); the wiring sets the same
+ * floor here.  One-shot counts are not clamped: each fires once.
+ */
 static uint64_t period_ns(const struct lapic *a)
 {
-	return clocks_to_ns((uint64_t)a->timer_initial * divisor(a->timer_dcr));
+	uint64_t p = clocks_to_ns((uint64_t)a->timer_initial * divisor(a->timer_dcr));
+
+	if (timer_mode(a) == TIMER_PERIODIC && p < a->min_period_ns)
+		p = a->min_period_ns;
+	return p;
 }
 
 static uint32_t current_count(const struct lapic *a, uint64_t now)

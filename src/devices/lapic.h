@@ -51,6 +51,7 @@
 
 struct lapic {
 	struct clock *clock;
+	uint64_t min_period_ns;		/* shortest periodic timer period; 0: none (the SDM sets none) */
 	void (*eoi_level)(void *opaque, int vector);
 	void *opaque;
 

@@ -511,6 +511,8 @@ static bool ch_rose_between(const struct pit_channel *c, uint64_t since, uint64_
 
 static void irq0_drive(struct pit *p, int level)
 {
+	if (level && !p->irq0_level)
+		p->irq0_rises++;
 	irq_line_set(&p->irq0, level);
 	p->irq0_level = level;
 }

@@ -82,6 +82,7 @@ struct pit {
 	struct clock *clock;
 	struct irq_line irq0;		/* channel 0 OUT drives this line (ISA IRQ0) */
 	int irq0_level;			/* last level driven on irq0 */
+	uint64_t irq0_rises;		/* rising edges driven on irq0 so far (the wiring rate-limits on it) */
 	uint64_t irq0_update_ns;	/* time of the last pit_update() */
 	uint8_t port61;			/* port 0x61 as last written (bit0 gate2, bit1 speaker data) */
 };

@@ -438,8 +438,46 @@ static void test_base(void)
 	ok(!lapic_accepts_extint(&a), "LINT0 fixed delivery: no ExtINT");
 }
 
+/*
+ * The VMM's floor under a periodic period (KVM: min_timer_period_us; the SDM
+ * has none): a 1 us period with a 200 us floor fires every 200 us.  One-shot
+ * counts are not clamped.  0 (the model's default) means no floor.
+ */
+static void test_min_period(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	a.min_period_ns = 200000;
+	fc.ns = 0;
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x32);	/* periodic */
+	wr(&a, LAPIC_TIMER_DCR, 0xb);			/* divide by 1: 1 clock = 1 ns */
+	wr(&a, LAPIC_TIMER_ICR, 1000);			/* 1 us */
+	is(lapic_next_event_ns(&a), 200000, "floor 200 us: a 1 us periodic timer first fires at 200 us");
+	fc.ns = 200000;
+	lapic_update(&a);
+	ok(lapic_irr_test(&a, 0x32), "floor: it fired at 200 us");
+	is(lapic_next_event_ns(&a), 400000, "floor: the next expiry is 200 us later, not 1 us");
+
+	setup(&a);
+	a.min_period_ns = 200000;
+	fc.ns = 0;
+	wr(&a, LAPIC_LVT_TIMER, 0x33);			/* one-shot */
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 1000);
+	is(lapic_next_event_ns(&a), 1000, "floor: a one-shot count is not clamped (fires at 1 us)");
+
+	setup(&a);
+	fc.ns = 0;
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x34);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 1000);
+	is(lapic_next_event_ns(&a), 1000, "no floor (0, the default): the periodic timer keeps the SDM's 1 us");
+}
+
 int main(void)
 {
+	test_min_period();
 	test_reset();
 	test_svr();
 	test_priority();
