@@ -40,7 +40,7 @@ static const char *const delivery_mode_name[8] = {
  * encodes - either at once with KVM_SIGNAL_MSI, or by pulsing the pin's GSI,
  * whose route (kept equal to the entry by apic_sync_routes) is that MSI.
  */
-static void split_deliver(struct vm *vm, const struct ioapic_irq *irq)
+static bool split_deliver(struct vm *vm, const struct ioapic_irq *irq)
 {
 	uint64_t address;
 	uint32_t data;
@@ -54,37 +54,51 @@ static void split_deliver(struct vm *vm, const struct ioapic_irq *irq)
 		TRACE(&vm->trace, "ioapic: pin %d -> KVM_IRQ_LINE gsi %d (route: msi addr=%08llx data=%08x) -> kvm lapic",
 		      irq->pin, irq->pin, (unsigned long long)address, data);
 	} else {
+		/* api.rst: > 0 delivered, 0 the guest blocked it (no APIC took it) */
 		r = kvm_signal_msi(vm->vm_fd, address, data);
 		TRACE(&vm->trace, "ioapic: pin %d -> KVM_SIGNAL_MSI addr=%08llx data=%08x (vector %#04x %s) -> kvm lapic",
 		      irq->pin, (unsigned long long)address, data, irq->vector, irq->level ? "level" : "edge");
+		if (r == 0)
+			return false;
 	}
 	if (r < 0)
 		fprintf(vm->diag, "tinyvmm: delivering IOAPIC pin %d to KVM: %s\n", irq->pin, strerror(-r));
+	return r >= 0;
 }
 
-/* An IOAPIC message reaches the (only) local APIC. */
-static void apic_deliver(void *opaque, const struct ioapic_irq *irq)
+/*
+ * An IOAPIC message on the APIC bus: the (only) local APIC takes it if the
+ * destination names it, by the rule an IPI's destination follows (SDM vol.
+ * 3A 11.6.2; lapic_match_dest()).  Returns whether it was accepted: only
+ * then does the I/O APIC keep Remote IRR set for a level pin.
+ */
+static bool apic_deliver(void *opaque, const struct ioapic_irq *irq)
 {
 	struct vm *vm = opaque;
+	bool taken;
 
-	if (vm->cfg.irqchip == IRQCHIP_SPLIT) {
-		split_deliver(vm, irq);
-		return;
-	}
+	if (vm->cfg.irqchip == IRQCHIP_SPLIT)
+		return split_deliver(vm, irq);
 	switch (irq->delivery_mode) {
 	case IOAPIC_DM_FIXED:
-	case IOAPIC_DM_LOWEST:	/* one CPU: the lowest-priority one is this one */
-		lapic_accept(&vm->lapic, irq->vector, irq->level);
-		TRACE(&vm->trace, "ioapic: message vector %#04x %s %s -> lapic irr (ppr=%02x)",
+	case IOAPIC_DM_LOWEST:	/* one CPU: the lowest-priority one is this one, if addressed */
+		if (!lapic_match_dest(&vm->lapic, irq->dest, irq->dest_logical)) {
+			TRACE(&vm->trace, "ioapic: message vector %#04x for %s destination %#04x: not this "
+			      "lapic, nobody takes it", irq->vector, irq->dest_logical ? "logical" : "physical",
+			      irq->dest);
+			return false;
+		}
+		taken = lapic_accept(&vm->lapic, irq->vector, irq->level);
+		TRACE(&vm->trace, "ioapic: message vector %#04x %s %s -> lapic irr (ppr=%02x)%s",
 		      irq->vector, delivery_mode_name[irq->delivery_mode & 7],
-		      irq->level ? "level" : "edge", lapic_ppr(&vm->lapic));
+		      irq->level ? "level" : "edge", lapic_ppr(&vm->lapic), taken ? "" : ": refused");
 		irq_intr_changed(vm);
-		break;
+		return taken;
 	default:
 		/* ExtINT is the 8259A's path (irq.c); NMI, SMI, INIT need more than one CPU's worth of model. */
 		TRACE(&vm->trace, "ioapic: %s message for vector %#04x not modelled, dropped",
 		      delivery_mode_name[irq->delivery_mode & 7], irq->vector);
-		break;
+		return false;
 	}
 }
 

@@ -100,19 +100,25 @@ static void entry_to_irq(uint64_t e, struct ioapic_irq *irq)
  * which is what the delivery status bit shows; here delivery is a function
  * call that finishes at once, so delivery status always reads 0.
  *
- * Remote IRR is set *before* the callback runs, so a callback that reports
- * the EOI straight back through ioapic_eoi() sees a consistent entry.
+ * Remote IRR means "a local APIC accepted this level interrupt and its EOI
+ * has not come back" (82093AA datasheet, 3.2.4, bit 14).  It is set *before*
+ * the callback runs, so a callback that reports the EOI straight back through
+ * ioapic_eoi() sees a consistent entry, and cleared again if no local APIC
+ * accepted the message (wrong destination, illegal vector, APIC off): else
+ * an EOI that can never come would hold the pin for ever.  KVM's
+ * ioapic_service() likewise sets Remote IRR only when delivery succeeded.
  */
 static void send(struct ioapic *io, int pin)
 {
 	struct ioapic_irq irq;
+	bool remote_irr = uses_remote_irr(io->redir[pin]);
 
 	entry_to_irq(io->redir[pin], &irq);
 	irq.pin = (uint8_t)pin;
-	if (uses_remote_irr(io->redir[pin]))
+	if (remote_irr)
 		io->redir[pin] |= IOAPIC_RTE_REMOTE_IRR;
-	if (io->deliver)
-		io->deliver(io->opaque, &irq);
+	if (io->deliver && !io->deliver(io->opaque, &irq) && remote_irr)
+		io->redir[pin] &= ~IOAPIC_RTE_REMOTE_IRR;
 }
 
 /*
@@ -199,7 +205,7 @@ static void reg_write(struct ioapic *io, unsigned index, uint32_t val)
 
 /* --- public API --------------------------------------------------------- */
 
-void ioapic_init(struct ioapic *io, void (*deliver)(void *, const struct ioapic_irq *),
+void ioapic_init(struct ioapic *io, bool (*deliver)(void *, const struct ioapic_irq *),
 		 void *opaque)
 {
 	memset(io, 0, sizeof(*io));

@@ -61,12 +61,12 @@ struct ioapic {
 	uint8_t ioregsel;		/* register selected for IOWIN */
 	uint64_t redir[IOAPIC_NUM_PINS];	/* redirection table */
 	uint32_t line_level;		/* bit per pin: the level as driven, before polarity */
-	void (*deliver)(void *opaque, const struct ioapic_irq *irq);
+	bool (*deliver)(void *opaque, const struct ioapic_irq *irq);	/* true: a local APIC accepted it */
 	void *opaque;
 };
 
 /* Power-on state: every entry masked, all else 0, all lines low. */
-void ioapic_init(struct ioapic *io, void (*deliver)(void *, const struct ioapic_irq *),
+void ioapic_init(struct ioapic *io, bool (*deliver)(void *, const struct ioapic_irq *),
 		 void *opaque);
 
 /*

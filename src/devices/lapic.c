@@ -362,19 +362,20 @@ uint64_t lapic_read_tsc_deadline(const struct lapic *a)
  * While software-disabled we still accept (SDM 11.4.7.2 says pending
  * interrupts are held), but lapic_pending() offers nothing until re-enabled.
  */
-void lapic_accept(struct lapic *a, int vector, bool level)
+bool lapic_accept(struct lapic *a, int vector, bool level)
 {
 	if (!hw_enabled(a) || vector > 255)
-		return;
+		return false;
 	if (vector < 16) {
 		signal_error(a, ESR_RECV_ILLEGAL);
-		return;
+		return false;
 	}
 	bit_set(a->irr, vector);
 	if (level)
 		bit_set(a->tmr, vector);
 	else
 		bit_clear(a->tmr, vector);
+	return true;
 }
 
 /* The highest request wins if its class is above the processor priority class. */
@@ -428,18 +429,28 @@ static void eoi(struct lapic *a)
 		a->eoi_level(a->opaque, v);
 }
 
-/* Does a destination without shorthand name us (SDM 11.6.2 "Determining IPI Destination")? */
-static bool icr_targets_us(const struct lapic *a)
+/*
+ * Does an 8-bit destination name us (SDM vol. 3A 11.6.2.1 physical, 11.6.2.2
+ * logical: flat model one bit per APIC, cluster model a 4-bit cluster and a
+ * 4-bit mask, cluster 0xF to all clusters)?  The ICR and the I/O APIC's
+ * messages use the same rule.
+ */
+bool lapic_match_dest(const struct lapic *a, uint8_t dest, bool logical)
 {
-	uint32_t dest = a->icr_hi >> 24, ldr = a->ldr >> 24;
+	uint32_t ldr = a->ldr >> 24;
 
-	if (!(a->icr_lo & ICR_LOGICAL))
+	if (!logical)
 		return dest == 0xff || dest == a->id >> 24;
 	if ((a->dfr >> 28) == DFR_MODEL_FLAT)		/* one bit per APIC */
 		return (dest & ldr) != 0;
 	if ((a->dfr >> 28) == 0)			/* cluster: 4-bit cluster, 4-bit mask */
 		return ((dest >> 4) == 0xf || (dest >> 4) == (ldr >> 4)) && (dest & ldr & 0xf);
 	return false;
+}
+
+static bool icr_targets_us(const struct lapic *a)
+{
+	return lapic_match_dest(a, (uint8_t)(a->icr_hi >> 24), a->icr_lo & ICR_LOGICAL);
 }
 
 /* Writing ICR low sends an IPI.  Only fixed-type IPIs can reach us (see top). */

@@ -96,8 +96,9 @@ void     lapic_mmio_write(struct lapic *a, uint32_t offset, uint32_t val);
  * 'level' (clears it if edge).  Vectors 0-15 are illegal: ESR "receive
  * illegal vector" is set and the LVT error interrupt raised, IRR untouched.
  * Ignored while globally disabled; held in IRR while software-disabled.
+ * Returns whether it was accepted (an I/O APIC sets Remote IRR only then).
  */
-void     lapic_accept(struct lapic *a, int vector, bool level);
+bool     lapic_accept(struct lapic *a, int vector, bool level);
 
 /* The vector the CPU should take now, or -1 (none, or software-disabled). */
 int      lapic_pending(const struct lapic *a);
@@ -124,6 +125,8 @@ uint64_t lapic_read_tsc_deadline(const struct lapic *a);
 /* Observation for --trace and tests */
 bool     lapic_isr_test(const struct lapic *a, int v);
 bool     lapic_irr_test(const struct lapic *a, int v);
+/* Does destination 'dest' (physical, or logical under DFR/LDR) name this APIC (SDM 11.6.2)? */
+bool     lapic_match_dest(const struct lapic *a, uint8_t dest, bool logical);
 bool     lapic_tmr_test(const struct lapic *a, int v);
 uint32_t lapic_ppr(const struct lapic *a);
 

@@ -443,6 +443,8 @@ int pic_intack(struct pic *p)
 
 uint8_t pic_port_read(struct pic *p, uint16_t port)
 {
+	/* a poll read of the slave serves it, as an INTA would (see pic_intack) */
+	bool slave_polled = (port == PIC_SLAVE_CMD || port == PIC_SLAVE_DATA) && slave(p)->poll;
 	uint8_t val;
 
 	switch (port) {
@@ -454,6 +456,15 @@ uint8_t pic_port_read(struct pic *p, uint16_t port)
 	case PIC_ELCR_SLAVE:  return slave(p)->elcr;
 	default:              return 0xff;
 	}
+	/*
+	 * Software that polls serves the slave in two reads: the master's
+	 * (0x82: "the slave") and then the slave's.  After the second, re-arm
+	 * the master's IR2 edge detector exactly as pic_intack() does after an
+	 * INTA: a slave still requesting (AEOI, a second request) never drops
+	 * INT, and the master would never see IR2 again.
+	 */
+	if (slave_polled)
+		master(p)->last_irr &= (uint8_t)~(1u << PIC_CASCADE_IRQ);
 	update_cascade(p);	/* a poll read may have acknowledged something */
 	return val;
 }

@@ -183,12 +183,11 @@ static struct vm *vm_new(uint8_t flags)
 	CHECK(bus_add(&vm->pio, POST_PORT, 1, "post", NULL, post_pio_write, vm) == 0);
 	CHECK(bus_add(&vm->mmio, ROM_BASE, 0x10000, "rom", NULL, ignore_write, vm) == 0);
 	CHECK(bus_add(&vm->mmio, FAKE_MMIO, 0x1000, "fake", fake_read, fake_write, vm) == 0);
-	CHECK(irq_devices_add(vm) == 0);
-	CHECK(apic_devices_add(vm) == 0);
 	/* the PIT and the local APIC timer on the fake clock instead of the host's */
 	fc.ns = 1000000000;
-	pit_init(&vm->pit, &fc.clock, (struct irq_line){ irq_set_level, vm, PIT_IRQ });
-	vm->lapic.clock = &fc.clock;
+	vm->clock = &fc.clock;
+	CHECK(irq_devices_add(vm) == 0);
+	CHECK(apic_devices_add(vm) == 0);
 	vm->vcpu.vm = vm;
 	vm->vcpu.id = 0;
 	vm->vcpu.fd = -1;

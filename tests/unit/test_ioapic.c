@@ -13,15 +13,17 @@
 struct recorder {
 	int count;
 	struct ioapic_irq log[MAX_LOG];
+	bool refuse;		/* play a bus on which no local APIC takes the message */
 };
 
-static void record(void *opaque, const struct ioapic_irq *irq)
+static bool record(void *opaque, const struct ioapic_irq *irq)
 {
 	struct recorder *r = opaque;
 
 	if (r->count < MAX_LOG)
 		r->log[r->count] = *irq;
 	r->count++;
+	return !r->refuse;
 }
 
 static const struct ioapic_irq *last(const struct recorder *r)
@@ -431,8 +433,37 @@ static void test_out_of_range_and_null(void)
 	ok(remote_irr(&io, 2), "no callback: state still advances");
 }
 
+/*
+ * Remote IRR says a local APIC accepted a level interrupt whose EOI is still
+ * to come (82093AA 3.2.4).  A message nobody accepted has no EOI coming: the
+ * bit must stay clear, and the pin must send again once someone can take it.
+ */
+static void test_remote_irr_only_when_accepted(void)
+{
+	struct ioapic io;
+	struct recorder r;
+
+	setup(&io, &r);
+	r.refuse = true;
+	ioapic_mmio_write(&io, IOAPIC_IOREGSEL, 0x10 + 2 * 11);
+	ioapic_mmio_write(&io, IOAPIC_IOWIN, IOAPIC_RTE_TRIGGER | 0x5b);	/* pin 11: level, vector 0x5b */
+	ioapic_set_irq(&io, 11, 1);
+	is(r.count, 1, "refused level message: it was sent once");
+	ioapic_mmio_write(&io, IOAPIC_IOREGSEL, 0x10 + 2 * 11);
+	ok(!(ioapic_mmio_read(&io, IOAPIC_IOWIN) & IOAPIC_RTE_REMOTE_IRR),
+	   "refused level message: Remote IRR stays clear (no EOI will come)");
+	r.refuse = false;
+	ioapic_mmio_write(&io, IOAPIC_IOREGSEL, 0x10 + 2 * 11);
+	ioapic_mmio_write(&io, IOAPIC_IOWIN, IOAPIC_RTE_TRIGGER | 0x5b);	/* rewrite: re-evaluates the pin */
+	ok(r.count >= 2, "the line still high, a later evaluation sends it again (%d messages)", r.count);
+	ioapic_mmio_write(&io, IOAPIC_IOREGSEL, 0x10 + 2 * 11);
+	ok(ioapic_mmio_read(&io, IOAPIC_IOWIN) & IOAPIC_RTE_REMOTE_IRR,
+	   "accepted this time: Remote IRR set until the EOI");
+}
+
 int main(void)
 {
+	test_remote_irr_only_when_accepted();
 	test_reset();
 	test_id_registers();
 	test_index_bounds();

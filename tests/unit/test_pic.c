@@ -256,6 +256,35 @@ static void test_poll(void)
 	is(rd(&p, 0x20), 0x00, "poll is one-shot: next read is IRR");
 }
 
+/*
+ * Polling through the cascade (8259A datasheet, "The Poll Command" and
+ * "Cascade Buffer/Comparator"): polling the master reads 0x82 (IR2, the
+ * slave); the slave must then be polled for the real request.  With the
+ * slave in AEOI and two requests waiting, its INT stays high after the
+ * first is served, and the master must see IR2 again once its own ISR bit is
+ * cleared, as it does after an INTA cycle.
+ */
+static void test_poll_cascade(void)
+{
+	struct pic p;
+
+	pic_init(&p);
+	wr(&p, 0x20, 0x11); wr(&p, 0x21, 0x08); wr(&p, 0x21, 0x04); wr(&p, 0x21, 0x01);	/* master: normal EOI */
+	wr(&p, 0xa0, 0x11); wr(&p, 0xa1, 0x70); wr(&p, 0xa1, 0x02); wr(&p, 0xa1, 0x03);	/* slave: AEOI */
+	pulse(&p, 9);
+	pulse(&p, 10);
+	wr(&p, 0x20, POLL);
+	is(rd(&p, 0x20), 0x82, "poll master: 0x82, the request comes from the slave on IR2");
+	wr(&p, 0xa0, POLL);
+	is(rd(&p, 0xa0), 0x81, "poll slave: 0x81, IRQ9 (slave IR1)");
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x00, "EOI to the master: its ISR is clear");
+	wr(&p, 0x20, POLL);
+	is(rd(&p, 0x20), 0x82, "IRQ10 still waits on the slave: polling the master finds IR2 again");
+	wr(&p, 0xa0, POLL);
+	is(rd(&p, 0xa0), 0x82, "poll slave: 0x82, IRQ10 (slave IR2)");
+}
+
 static void test_elcr(void)
 {
 	struct pic p;
@@ -414,6 +443,7 @@ static void test_mask_and_read_registers(void)
 
 int main(void)
 {
+	test_poll_cascade();
 	test_power_on();
 	test_bios_init();
 	test_single_mode_and_no_icw4();

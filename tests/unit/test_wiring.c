@@ -161,6 +161,57 @@ static void test_irq0_to_ioapic_pin2(void)
 }
 
 /*
+ * An I/O APIC message goes to the local APICs its destination names (SDM
+ * vol. 3A 11.6.2, the same rule as for IPIs; 82093AA 3.2.4 bits 63:56 and
+ * 11).  Ours is APIC ID 0; with LDR 0 it has no logical address at all.
+ */
+static void test_ioapic_destinations(void)
+{
+	setup();
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	ioapic_w(0x10 + 2 * 10 + 1, 7u << 24);		/* pin 10: physical destination 7 */
+	ioapic_w(0x10 + 2 * 10, 0x5a);
+	irq_set_level(vm, 10, 1);
+	ok(!lapic_irr_test(&vm->lapic, 0x5a), "physical destination 7: APIC 0 does not take vector 0x5a");
+	irq_set_level(vm, 10, 0);
+
+	ioapic_w(0x10 + 2 * 10 + 1, 0xffu << 24);	/* physical broadcast */
+	irq_set_level(vm, 10, 1);
+	ok(lapic_irr_test(&vm->lapic, 0x5a), "physical destination ff (broadcast): APIC 0 takes it");
+	irq_set_level(vm, 10, 0);
+
+	ioapic_w(0x10 + 2 * 12 + 1, 0x02u << 24);	/* pin 12: logical 0x02 */
+	ioapic_w(0x10 + 2 * 12, (1u << 11) | 0x5c);
+	irq_set_level(vm, 12, 1);
+	ok(!lapic_irr_test(&vm->lapic, 0x5c), "logical destination 02 while LDR = 0: not ours");
+	irq_set_level(vm, 12, 0);
+	lapic_w(LAPIC_DFR, 0xffffffff);			/* flat model */
+	lapic_w(LAPIC_LDR, 0x02u << 24);		/* logical ID bit 1 */
+	irq_set_level(vm, 12, 1);
+	ok(lapic_irr_test(&vm->lapic, 0x5c), "logical 02 with LDR 02 (flat): ours");
+	teardown();
+}
+
+/* A level message nobody accepts must not leave Remote IRR set (KVM's ioapic_service() agrees). */
+static void test_refused_level_message(void)
+{
+	uint32_t v = 0;
+
+	setup();
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	ioapic_w(0x10 + 2 * 11 + 1, 7u << 24);		/* pin 11: level, for APIC 7, which is not there */
+	ioapic_w(0x10 + 2 * 11, (1u << 15) | 0x5b);
+	irq_set_level(vm, 11, 1);
+	bus_write(&vm->mmio, IOAPIC_BASE + IOAPIC_IOREGSEL, (const uint8_t *)&(uint32_t){ 0x10 + 2 * 11 }, 4);
+	bus_read(&vm->mmio, IOAPIC_BASE + IOAPIC_IOWIN, (uint8_t *)&v, 4);
+	ok(!(v & IOAPIC_RTE_REMOTE_IRR), "level message to nobody: Remote IRR clear, the pin is not stuck");
+	ioapic_w(0x10 + 2 * 11 + 1, 0);			/* re-aimed at APIC 0 */
+	ioapic_w(0x10 + 2 * 11, (1u << 15) | 0x5b);
+	ok(lapic_irr_test(&vm->lapic, 0x5b), "re-aimed at APIC 0 while still high: it arrives");
+	teardown();
+}
+
+/*
  * The timer thread against the PIT at its fastest (count 1: an edge every
  * 838 ns).  Real threads and the host clock here: the thread must leave the
  * lock to the vCPU side on every pass, and raise IRQ 0 at most once per
@@ -233,6 +284,8 @@ int main(void)
 	test_expiry_seen_by_a_read();
 	test_hlt_refreshes_intr();
 	test_irq0_to_ioapic_pin2();
+	test_ioapic_destinations();
+	test_refused_level_message();
 	test_timer_thread_pit_at_count_1();
 	return done_testing();
 }
