@@ -191,7 +191,8 @@ ch05_long:
 	ja 1f
 	clc
 	jmp 2f
-1:	stc
+1:	call say_count			/* out of bounds: say how many (only then) */
+	stc
 2:	CHECK64 "lapic timer, periodic 10 ms: 8-12 interrupts in 100 ms timed by pit channel 2"
 
 	/* 3. TSC-deadline mode */
@@ -321,7 +322,8 @@ ch05_long:
 	ja 1f
 	clc
 	jmp 2f
-1:	stc
+1:	call say_count
+	stc
 2:	CHECK64 "pit irq0 through ioapic pin 2 (vector 50, edge): 8-12 ticks in 100 ms"
 
 	/* 7b. the UART through pin 4 */
@@ -385,6 +387,16 @@ ch05_long:
 	IOAPIC_WR 0x24, RTE_MASKED | 0x5a
 	IOAPIC_WR 0x26, RTE_MASKED | RTE_LEVEL | 0x5b
 	jmp ch05_next			/* what follows chapter 5 in this image */
+
+/* say_count: print "  counted N" (N = AX, hex) before a failing rate check */
+say_count:
+	push %rax
+	PUTS64 "  counted "
+	pop %rax
+	mov $4, %ecx
+	call put_hex64
+	PUTS64 " (hex)\n"
+	ret
 
 /* ---- handlers ---- */
 	SIMPLE_HANDLER h40, 0x40
