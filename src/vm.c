@@ -225,7 +225,7 @@ static int init_sync(struct vm *vm)
 {
 	pthread_condattr_t attr;
 
-	if (pthread_mutex_init(&vm->lock, NULL))
+	if (pthread_mutex_init(&vm->lock, NULL) || pthread_mutex_init(&vm->watchdog_lock, NULL))
 		return setup_error(vm, "cannot create a mutex");
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -351,8 +351,10 @@ bool vm_unhandled(struct vm *vm, bool mmio, bool write, uint64_t addr,
 /*
  * --timeout: a thread that waits until the deadline, then stops the VM.
  *
- * The timeout must hold however the run goes wrong, so stopping takes no
- * lock and does not trust one kick: the stop flag is set, then the vCPU is
+ * The timeout must hold however the run goes wrong, so the watchdog never
+ * waits for vm->lock (a guest can keep the vCPU thread holding it: an
+ * interrupt storm under the split irqchip did, nested), and stopping does
+ * not trust one kick: the stop flag is set, then the vCPU is
  * kicked (and woken from HLT) every WATCHDOG_RETRY_MS until its loop ends.
  * If it has not ended WATCHDOG_GRACE_S later (a thread stuck where no
  * signal reaches it), the process exits with EXIT_TIMEOUT all the same.
@@ -370,11 +372,12 @@ static void *watchdog_main(void *opaque)
 	const struct timespec retry = { 0, WATCHDOG_RETRY_MS * 1000000l };
 	bool done;
 
-	pthread_mutex_lock(&vm->lock);
+	/* its own lock: vm->lock may be busy for as long as the guest likes */
+	pthread_mutex_lock(&vm->watchdog_lock);
 	while (!vm->run_done && clock_now_ns(&host_clock) < deadline)
-		pthread_cond_timedwait(&vm->watchdog_cond, &vm->lock, &ts);
+		pthread_cond_timedwait(&vm->watchdog_cond, &vm->watchdog_lock, &ts);
 	done = vm->run_done;
-	pthread_mutex_unlock(&vm->lock);
+	pthread_mutex_unlock(&vm->watchdog_lock);
 	if (done)
 		return NULL;
 	if (!vm->stop_requested) {
@@ -411,10 +414,10 @@ int vm_run(struct vm *vm)
 	fflush(stdout);
 	irq_timer_stop(vm);
 	if (vm->watchdog_running) {
-		pthread_mutex_lock(&vm->lock);
+		pthread_mutex_lock(&vm->watchdog_lock);
 		vm->run_done = true;
 		pthread_cond_signal(&vm->watchdog_cond);
-		pthread_mutex_unlock(&vm->lock);
+		pthread_mutex_unlock(&vm->watchdog_lock);
 		pthread_join(vm->watchdog, NULL);
 		vm->watchdog_running = false;
 	}
@@ -436,6 +439,7 @@ void vm_destroy(struct vm *vm)
 	if (vm->lock_ready) {
 		pthread_cond_destroy(&vm->timer_cond);
 		pthread_cond_destroy(&vm->watchdog_cond);
+		pthread_mutex_destroy(&vm->watchdog_lock);
 		pthread_cond_destroy(&vm->halt_cond);
 		pthread_mutex_destroy(&vm->lock);
 		vm->lock_ready = false;

@@ -113,6 +113,7 @@ struct vm {
 	volatile sig_atomic_t stop_requested;	/* set by the exit device or the watchdog */
 	int exit_status;
 	pthread_t watchdog;
+	pthread_mutex_t watchdog_lock;	/* guards run_done; never vm->lock (vm.c watchdog_main) */
 	pthread_cond_t watchdog_cond;	/* signalled when the run ends */
 	bool watchdog_running, run_done;
 	bool vcpu_loop_done;		/* the vCPU loop has returned (the watchdog stops kicking) */
