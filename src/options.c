@@ -52,7 +52,8 @@ static const char usage_text[] =
 "  124    --timeout expired\n"
 "  125    --strict: the guest touched an address no device owns\n"
 "\n"
-"Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it).\n";
+"Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it);\n"
+"TINYVMM_TIMEOUT=SECONDS is --timeout for runs that give none (the tests set it).\n";
 
 enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER };
 

@@ -60,7 +60,9 @@ for doc in "$@"; do
 		fi
 		# The guests end lines with CR LF, as a serial terminal wants; the text has LF.
 		# bounded: a command that hangs fails its test instead of the suite
-		(cd "$top_builddir" && timeout -k 5 "${DOCTEST_TIMEOUT:-300}" sh -c "$cmd") 2>&1 |
+		# TINYVMM_TIMEOUT: a hung guest ends with its registers, which the failure shows
+		(cd "$top_builddir" && TINYVMM_TIMEOUT=${TINYVMM_TIMEOUT:-120} \
+			timeout -k 5 "${DOCTEST_TIMEOUT:-300}" sh -c "$cmd") 2>&1 |
 			tr -d '\r' > "$tmp/act.$i"
 		if match "$tmp/exp.$i" "$tmp/act.$i"; then
 			ok 0 "$name: \$ $cmd"
