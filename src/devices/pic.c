@@ -185,6 +185,16 @@ static void chip_ack(struct pic_chip *c, int irq)
 	/* AEOI without rotation: the EOI is implicit, ISR never sees the bit. */
 }
 
+/*
+ * The slave was served (INTA or poll): re-arm the master's IR2 edge
+ * detector.  A slave that still requests (AEOI, a second request waiting)
+ * never drops INT, and without this the master would never see IR2 again.
+ */
+static void rearm_cascade(struct pic *p)
+{
+	master(p)->last_irr &= (uint8_t)~(1u << PIC_CASCADE_IRQ);
+}
+
 /* The slave's INT pin is the master's IR2 input: keep them in step. */
 static void update_cascade(struct pic *p)
 {
@@ -429,13 +439,7 @@ int pic_intack(struct pic *p)
 		} else {
 			vector = s->vector_base | 7;
 		}
-		/*
-		 * Re-arm the cascade input's edge detector.  If the slave still
-		 * has a request ready (it uses AEOI, or a lower one was waiting
-		 * in special mask mode), its INT never dropped, and without this
-		 * the master would never see another edge on IR2.
-		 */
-		m->last_irr &= (uint8_t)~(1u << PIC_CASCADE_IRQ);
+		rearm_cascade(p);
 	}
 	update_cascade(p);
 	return vector;
@@ -456,15 +460,9 @@ uint8_t pic_port_read(struct pic *p, uint16_t port)
 	case PIC_ELCR_SLAVE:  return slave(p)->elcr;
 	default:              return 0xff;
 	}
-	/*
-	 * Software that polls serves the slave in two reads: the master's
-	 * (0x82: "the slave") and then the slave's.  After the second, re-arm
-	 * the master's IR2 edge detector exactly as pic_intack() does after an
-	 * INTA: a slave still requesting (AEOI, a second request) never drops
-	 * INT, and the master would never see IR2 again.
-	 */
+	/* polling serves the slave in two reads, the master's (0x82) then the slave's */
 	if (slave_polled)
-		master(p)->last_irr &= (uint8_t)~(1u << PIC_CASCADE_IRQ);
+		rearm_cascade(p);
 	update_cascade(p);	/* a poll read may have acknowledged something */
 	return val;
 }
