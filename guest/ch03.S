@@ -97,18 +97,24 @@ ch03_main:
 	cli
 	/*
 	 * Since the Pentium Pro every x86 CPU has a local APIC between the
-	 * INTR pin and the core.  At reset it is enabled but its LINT0 input,
-	 * where the 8259A is wired, is masked until firmware sets "virtual
-	 * wire" mode; KVM's reset state happens to pre-set LINT0 for the
-	 * first CPU, QEMU's does not.  A real-mode program that wants the
-	 * 8259A alone switches the APIC off: IA32_APIC_BASE.EN = 0 turns the
-	 * CPU back into a pre-APIC one whose INTR pin the 8259A drives directly
-	 * (Intel SDM vol. 3A, 11.4.3).
+	 * INTR pin and the core, and the 8259A reaches the core through its
+	 * LINT0 input only if LINT0 is programmed as ExtINT ("virtual wire").
+	 * A program that wants the 8259A alone switches the APIC off:
+	 * IA32_APIC_BASE.EN = 0 turns the CPU back into a pre-APIC one whose
+	 * INTR pin the 8259A drives directly (Intel SDM vol. 3A, 11.4.3).
+	 * Chapter 3's own machine (--chapter 3) is such a pre-APIC PC: CPUID
+	 * says so (leaf 1, EDX bit 9 clear), and there the MSR does not exist
+	 * (rdmsr would #GP), so ask first.
 	 */
+	mov $1, %eax
+	cpuid
+	test $(1 << 9), %edx		/* CPUID.1:EDX.APIC */
+	jz 1f
 	mov $0x1b, %ecx			/* IA32_APIC_BASE */
 	rdmsr
 	and $~0x800, %eax		/* bit 11, EN: APIC global enable */
 	wrmsr
+1:
 
 	/* 1. program the PIC pair: ICW1-ICW4, then mask everything but the cascade */
 	mov $ICW1_INIT_ICW4, %al

@@ -94,8 +94,20 @@ static bool apic_deliver(void *opaque, const struct ioapic_irq *irq)
 		      irq->level ? "level" : "edge", lapic_ppr(&vm->lapic), taken ? "" : ": refused");
 		irq_intr_changed(vm);
 		return taken;
+	case IOAPIC_DM_EXTINT:
+		/*
+		 * "Virtual wire B": the message tells the CPU to fetch its
+		 * vector from the 8259A with an INTA cycle (SDM vol. 3A 11.6.1);
+		 * IRR and ISR are bypassed, so there is no EOI to the LAPIC.
+		 */
+		if (!lapic_match_dest(&vm->lapic, irq->dest, irq->dest_logical))
+			return false;
+		vm->extint_pending = true;
+		TRACE(&vm->trace, "ioapic: pin %d extint message -> cpu will ask the 8259a for the vector", irq->pin);
+		irq_intr_changed(vm);
+		return true;
 	default:
-		/* ExtINT is the 8259A's path (irq.c); NMI, SMI, INIT need more than one CPU's worth of model. */
+		/* NMI, SMI, INIT need more than one CPU's worth of model. */
 		TRACE(&vm->trace, "ioapic: %s message for vector %#04x not modelled, dropped",
 		      delivery_mode_name[irq->delivery_mode & 7], irq->vector);
 		return false;
@@ -241,6 +253,7 @@ int apic_devices_add(struct vm *vm)
 {
 	int r = 0;
 
+	vm->has_apics = true;
 	lapic_init(&vm->lapic, vm->clock, 0, apic_eoi_level, vm);
 	vm->lapic.min_period_ns = TIMER_MIN_PERIOD_NS;	/* as KVM's min_timer_period_us (irq.h) */
 	/* As KVM does at reset for the first CPU: LINT0 in ExtINT mode, so the 8259A reaches the CPU. */
@@ -290,6 +303,17 @@ bool apic_handle_msr(struct vcpu *vcpu)
 
 	pthread_mutex_lock(&vm->lock);
 	run->msr.error = 0;
+	if (!vm->has_apics) {
+		/* chapters 1-4: CPUID says no APIC, and its MSRs do not exist */
+		if (!vm->reported_apic_msr)
+			fprintf(vm->diag, "tinyvmm: the guest %s MSR %#x (an APIC MSR), but this machine "
+				"(--chapter %d) has no local APIC: #GP; reported once\n",
+				write ? "wrote" : "read", run->msr.index, vm->cfg.chapter);
+		vm->reported_apic_msr = true;
+		run->msr.error = 1;
+		pthread_mutex_unlock(&vm->lock);
+		return !vm->stop_requested;
+	}
 	switch (run->msr.index) {
 	case MSR_IA32_APIC_BASE:
 		if (!write) {

@@ -44,32 +44,74 @@ static void trace_pic(struct vm *vm, const char *what)
 }
 
 /*
- * Like KVM's kvm_cpu_has_interrupt(): the 8259A's ExtINT goes first when
- * LINT0 (or a disabled APIC) lets it through, then the local APIC.
+ * The 8259A reaches the CPU by one of two virtual wires (MP spec 1.4,
+ * 3.6.2.2 and 3.6.2.3): through LINT0 programmed as ExtINT ("virtual wire
+ * A", lapic_accepts_extint(), which is also true of a disabled APIC), or
+ * through I/O APIC pin 0 programmed as ExtINT ("virtual wire B"), whose
+ * message sets extint_pending.  Either way the LAPIC's IRR is bypassed and
+ * the CPU's INTA cycle goes to the 8259A for the vector (SDM vol. 3A 11.6.1,
+ * delivery mode ExtINT).  KVM: kvm_cpu_has_extint() before
+ * kvm_apic_has_interrupt(), in kvm_cpu_has_interrupt().
  */
+static bool extint(struct vm *vm)
+{
+	return vm->extint_pending || (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic));
+}
+
 bool irq_intr(struct vm *vm)
 {
-	/* split: the local APIC is KVM's, which decides itself whether LINT0 takes ExtINT */
-	if (vm->cfg.irqchip == IRQCHIP_SPLIT)
+	if (!vm->has_pic)
+		return false;		/* chapters 1-2: no controller, nothing drives INTR */
+	/*
+	 * split: the local APIC is KVM's, which decides itself whether LINT0
+	 * takes ExtINT; no APIC at all: the 8259A's INTR is the CPU's (PC/AT)
+	 */
+	if (!vm_user_lapic(vm))
 		return pic_intr(&vm->pic);
-	return (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic)) ||
-	       lapic_pending(&vm->lapic) >= 0;
+	return extint(vm) || lapic_pending(&vm->lapic) >= 0;
 }
 
 int irq_intack(struct vm *vm, const char **from)
 {
-	if (vm->cfg.irqchip == IRQCHIP_SPLIT ||
-	    (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic))) {
+	int vector;
+
+	if (!vm_user_lapic(vm) || extint(vm)) {
 		*from = "pic";
-		return pic_intack(&vm->pic);
+		/* nothing left in the 8259A: it answers with IRQ 7's vector, a spurious one */
+		vector = pic_intack(&vm->pic);
+		if (vm->extint_pending) {
+			vm->extint_pending = false;
+			pic_output_to_pin0(vm, true);
+		}
+		return vector;
 	}
 	*from = "lapic";
 	return lapic_intack(&vm->lapic);
 }
 
+/*
+ * I/O APIC pin 0 carries the 8259A's INTR output (the MP spec's virtual
+ * wire B; on a PC, ISA IRQ 0 goes to pin 2 instead, see irq_set_level()).
+ * An INTA cycle drops INTR for its duration: 'inta' makes that a low pulse,
+ * so a request still waiting after the one just taken is a new edge.  Only
+ * with every controller in userspace: in split mode KVM's LAPIC ignores an
+ * ExtINT message (the 8259A reaches it through LINT0 alone).
+ */
+void pic_output_to_pin0(struct vm *vm, bool inta)
+{
+	if (!vm_user_lapic(vm))
+		return;
+	if (inta)
+		ioapic_set_irq(&vm->ioapic, 0, 0);
+	ioapic_set_irq(&vm->ioapic, 0, pic_intr(&vm->pic));	/* may send an ExtINT message */
+}
+
 void irq_intr_changed(struct vm *vm)
 {
-	bool intr = irq_intr(vm);
+	bool intr;
+
+	pic_output_to_pin0(vm, false);
+	intr = irq_intr(vm);
 
 	/* A copy the vCPU loop may read without the lock (see inject_interrupt). */
 	__atomic_store_n(&vm->intr_line, intr, __ATOMIC_RELEASE);
@@ -97,6 +139,8 @@ void irq_set_level(void *opaque, int irq, int level)
 	if (irq < 0 || irq >= IOAPIC_NUM_PINS || vm->irq_level[irq] == level)
 		return;
 	vm->irq_level[irq] = level;
+	if (!vm->has_pic)
+		return;		/* the UART's line goes nowhere on a machine without controllers */
 	/*
 	 * A PC wires ISA IRQ n to 8259A input n and to IOAPIC pin n, except
 	 * IRQ 0 (the PIT), which goes to pin 2 (pin 0 carries the 8259A's INTR
@@ -109,7 +153,16 @@ void irq_set_level(void *opaque, int irq, int level)
 		snprintf(what, sizeof(what), "%s: irq%d %s", irq_source(irq), irq, level ? "rises" : "falls");
 		trace_pic(vm, what);
 	}
-	ioapic_set_irq(&vm->ioapic, irq == 0 ? 2 : irq, level);	/* may send a message (apic.c) */
+	/*
+	 * Pin 2 has two drivers, ISA IRQ 0 and the test device's line 2: wired
+	 * OR, so one falling does not hide the other still high.
+	 */
+	if (!vm->has_apics)
+		;		/* chapters 3-4: a PC/AT, the 8259A is all there is */
+	else if (irq == 0 || irq == 2)
+		ioapic_set_irq(&vm->ioapic, 2, vm->irq_level[0] | vm->irq_level[2]);
+	else
+		ioapic_set_irq(&vm->ioapic, irq, level);	/* may send a message (apic.c) */
 	irq_intr_changed(vm);
 }
 
@@ -185,6 +238,7 @@ int irq_devices_add(struct vm *vm)
 	};
 	int r = 0;
 
+	vm->has_pic = true;
 	pic_init(&vm->pic);
 	pit_init(&vm->pit, vm->clock, (struct irq_line){ irq_set_level, vm, 0 });
 	for (int i = 0; i < VM_PORT_WINDOWS && !r; i++) {
@@ -226,7 +280,7 @@ static void *timer_main(void *opaque)
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
 		uint64_t deadline = pit_next_event_ns(&vm->pit);
-		uint64_t lapic_deadline = vm->cfg.irqchip == IRQCHIP_NONE ?
+		uint64_t lapic_deadline = vm_user_lapic(vm) ?
 					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
 		uint64_t rises, now;
 
@@ -259,7 +313,7 @@ static void *timer_main(void *opaque)
 			if (pit_not_before < now)
 				pit_not_before = now;
 		}
-		if (vm->cfg.irqchip == IRQCHIP_NONE && lapic_next_event_ns(&vm->lapic) <= now) {
+		if (vm_user_lapic(vm) && lapic_next_event_ns(&vm->lapic) <= now) {
 			lapic_update(&vm->lapic);	/* the LVT timer vector goes into IRR */
 			TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)", lapic_ppr(&vm->lapic));
 			irq_intr_changed(vm);
@@ -271,7 +325,11 @@ static void *timer_main(void *opaque)
 
 int irq_timer_start(struct vm *vm)
 {
-	int r = pthread_create(&vm->timer_thread, NULL, timer_main, vm);
+	int r;
+
+	if (!vm->has_pic)
+		return 0;	/* no 8254, no LAPIC: no timer to run */
+	r = pthread_create(&vm->timer_thread, NULL, timer_main, vm);
 
 	vm->timer_running = r == 0;
 	return -r;

@@ -30,6 +30,12 @@ bool irq_intr(struct vm *vm);
 int irq_intack(struct vm *vm, const char **from);
 
 /*
+ * I/O APIC pin 0 follows the 8259A's INTR (virtual wire B); 'inta': an INTA
+ * cycle just dropped INTR for a moment.  Called by irq_intr_changed().
+ */
+void pic_output_to_pin0(struct vm *vm, bool inta);
+
+/*
  * The timer thread raises timer interrupts at most once per this many ns
  * (KVM: kvm.min_timer_period_us = 200); faster events coalesce (irq.c).
  */

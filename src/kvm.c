@@ -193,6 +193,17 @@ int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value)
 	return r < 0 ? r : -EIO;
 }
 
+int kvm_set_msr(int vcpu_fd, uint32_t index, uint64_t value)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry entry;
+	} m = { .hdr = { .nmsrs = 1 }, .entry = { .index = index, .data = value } };
+	int r = checked(ioctl(vcpu_fd, KVM_SET_MSRS, &m));
+
+	return r == 1 ? 0 : r < 0 ? r : -EIO;
+}
+
 int kvm_get_tsc_khz(int vcpu_fd)
 {
 	return checked(ioctl(vcpu_fd, KVM_GET_TSC_KHZ, 0));

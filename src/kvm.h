@@ -44,6 +44,7 @@ int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs);	/* KVM_GET_REGS */
 int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs);/* KVM_GET_SREGS */
 int kvm_interrupt(int vcpu_fd, uint32_t vector);	/* KVM_INTERRUPT */
 int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value);	/* KVM_GET_MSRS, one MSR */
+int kvm_set_msr(int vcpu_fd, uint32_t index, uint64_t value);	/* KVM_SET_MSRS, one MSR */
 int kvm_get_tsc_khz(int vcpu_fd);			/* KVM_GET_TSC_KHZ */
 
 /* A capability tinyvmm relies on, and why, for the error message. */

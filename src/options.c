@@ -29,10 +29,18 @@ static const char usage_text[] =
 "                        I/O APIC in tinyvmm (chapter 6)\n"
 "      --msi-routes      with --irqchip split, deliver I/O APIC messages through\n"
 "                        KVM GSI routes and KVM_IRQ_LINE, not KVM_SIGNAL_MSI\n"
-"      --chapter N       the VMM configuration of tutorial chapter N (1-6)\n"
+"      --chapter N       build tutorial chapter N's machine (see below)\n"
 "  -t, --trace           print each step of every interrupt on standard error\n"
 "  -h, --help            show this help and exit\n"
 "  -V, --version         show the version and exit\n"
+"\n"
+"Machines (--chapter N); without --chapter, the chapter 5 machine:\n"
+"  1, 2   no interrupt controller and no timer: RAM, ROM, UART, exit port\n"
+"  3, 4   + the 8259A pair, the 8254 and the test device; the 8259A drives the\n"
+"         CPU's INTR itself and CPUID reports no APIC (a PC/AT)\n"
+"  5      + the local APIC and the I/O APIC, all in tinyvmm (--irqchip none)\n"
+"  6      the chapter 5 machine with --irqchip split\n"
+"A guest touching a controller its machine lacks gets the unhandled-access report.\n"
 "\n"
 "The image: a multiple of 64 KiB, at most 16 MiB; it is mapped to end at 4 GiB,\n"
 "and its last 128 KiB (all of it, if smaller) also end at 0xFFFFF, below 1 MiB.\n"
@@ -111,6 +119,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 {
 	long long mem;
 	long chapter;
+	bool irqchip_given = false;
 	char *end;
 	int c;
 
@@ -150,6 +159,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			else
 				return usage_error(err, "--irqchip: '%s' is not available; this version has "
 						   "'none' and 'split' ('kernel' is not written yet)", optarg);
+			irqchip_given = true;
 			break;
 		case OPT_MSI_ROUTES:
 			cfg->msi_routes = true;
@@ -161,7 +171,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 				return usage_error(err, "--chapter: '%s' is not a chapter number", optarg);
 			if (chapter > 6)
 				return usage_error(err, "--chapter: chapter %s is not written yet (1-6 are)", optarg);
-			cfg->irqchip = chapter == 6 ? IRQCHIP_SPLIT : IRQCHIP_NONE;
+			cfg->chapter = (int)chapter;
 			break;
 		case 't':
 			cfg->trace = true;
@@ -188,6 +198,19 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 		return usage_error(err, "%s", "no guest image given; usage: tinyvmm [OPTIONS] IMAGE");
 	if (argc - optind > 1)
 		return usage_error(err, "one guest image only; unexpected '%s'", argv[optind + 1]);
+	/* a chapter is a machine and an irqchip mode; an explicit --irqchip wins */
+	if (cfg->chapter) {
+		cfg->machine = cfg->chapter <= 2 ? MACHINE_BARE : cfg->chapter <= 4 ? MACHINE_PIC : MACHINE_APIC;
+		if (!irqchip_given)
+			cfg->irqchip = cfg->chapter == 6 ? IRQCHIP_SPLIT : IRQCHIP_NONE;
+	}
+	if (cfg->irqchip == IRQCHIP_SPLIT && cfg->machine != MACHINE_APIC) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", cfg->chapter);
+		return usage_error(err, "--irqchip split puts the local APIC in KVM, but chapter %s's "
+				   "machine has no APIC (chapters 5 and later have one)", n);
+	}
 	if (cfg->msi_routes && cfg->irqchip != IRQCHIP_SPLIT)
 		return usage_error(err, "%s", "--msi-routes goes with --irqchip split");
 	cfg->image = argv[optind];

@@ -64,15 +64,22 @@ void vcpu_kick(struct vcpu *vcpu)
 #define CPUID1_ECX_X2APIC	(1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
 #define CPUID1_EDX_APIC		(1u << 9)
+#define MSR_IA32_APIC_BASE_NR	0x1b
 
-static void adjust_cpuid(struct kvm_cpuid2 *cpuid)
+static void adjust_cpuid(struct kvm_cpuid2 *cpuid, bool apic)
 {
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
 
-		if (e->function == 1) {
+		if (e->function != 1)
+			continue;
+		if (apic) {
 			e->ecx = (e->ecx & ~CPUID1_ECX_X2APIC) | CPUID1_ECX_TSC_DEADLINE;
 			e->edx |= CPUID1_EDX_APIC;
+		} else {
+			/* chapters 1-4: a machine without a local APIC says so, as a 486 did */
+			e->ecx &= ~(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE);
+			e->edx &= ~CPUID1_EDX_APIC;
 		}
 	}
 }
@@ -95,13 +102,24 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 	 */
 	cpuid = kvm_get_supported_cpuid(vm->sys_fd, &r);
 	if (cpuid)
-		adjust_cpuid(cpuid);
+		adjust_cpuid(cpuid, vm->cfg.machine == MACHINE_APIC);
 	if (!cpuid || (r = kvm_set_cpuid2(vcpu->fd, cpuid)) < 0) {
 		fprintf(vm->diag, "tinyvmm: setting the vCPU's CPUID: %s\n", strerror(-r));
 		free(cpuid);
 		return EXIT_SETUP;
 	}
 	free(cpuid);
+	/*
+	 * KVM keeps CPUID.1:EDX.APIC equal to IA32_APIC_BASE.EN at run time
+	 * (kvm_update_cpuid_runtime()), and a new vCPU's EN is set.  A machine
+	 * without an APIC clears EN, so that CPUID tells the guest the truth.
+	 */
+	if (vm->cfg.machine != MACHINE_APIC &&
+	    (r = kvm_set_msr(vcpu->fd, MSR_IA32_APIC_BASE_NR, 0xfee00000u | (id == 0 ? 0x100 : 0))) < 0) {
+		fprintf(vm->diag, "tinyvmm: switching the vCPU's APIC off (KVM_SET_MSRS IA32_APIC_BASE): %s\n",
+			strerror(-r));
+		return EXIT_SETUP;
+	}
 	size = kvm_get_vcpu_mmap_size(vm->sys_fd);
 	if (size < (int)sizeof(struct kvm_run)) {
 		fprintf(vm->diag, "tinyvmm: KVM_GET_VCPU_MMAP_SIZE: %s\n",
@@ -207,9 +225,12 @@ static bool handle_hlt(struct vcpu *vcpu)
 	pthread_mutex_lock(&vm->lock);
 	if (!vcpu->run->if_flag)
 		why = "interrupts disabled (IF=0)";
+	else if (!vm->has_pic)
+		why = "no interrupt controller in this machine";
 	else if (vm->pic.chip[PIC_MASTER].imr == 0xff && !irq_intr(vm) &&
-		 !(lapic_mmio_read(&vm->lapic, LAPIC_SVR) & 0x100))
-		why = "every 8259A input masked and the local APIC disabled";
+		 (!vm->has_apics || !(lapic_mmio_read(&vm->lapic, LAPIC_SVR) & 0x100)))
+		why = vm->has_apics ? "every 8259A input masked and the local APIC disabled"
+				    : "every 8259A input masked";
 	if (!why) {
 		TRACE(&vm->trace, "vcpu: hlt -> sleep until INTR");
 		vm->vcpu_halted = true;
@@ -375,7 +396,7 @@ void vcpu_loop(struct vcpu *vcpu)
 
 		inject_interrupt(vcpu);
 		/* CR8 is the TPR; only this thread changes the TPR, so no lock is needed to read it */
-		if (vm->cfg.irqchip == IRQCHIP_NONE)
+		if (vm_user_lapic(vm))
 			apic_cr8_to_run(vcpu);
 		r = kvm_run(vcpu->fd);
 		vcpu->exits++;
@@ -390,7 +411,7 @@ void vcpu_loop(struct vcpu *vcpu)
 			break;
 		}
 		vcpu->inject_inflight = false;	/* the guest ran: any injected vector was taken */
-		if (vm->cfg.irqchip == IRQCHIP_NONE && run->cr8 != vcpu->cr8_entered) {
+		if (vm_user_lapic(vm) && run->cr8 != vcpu->cr8_entered) {
 			pthread_mutex_lock(&vm->lock);
 			apic_cr8_from_run(vcpu);
 			pthread_mutex_unlock(&vm->lock);

@@ -211,9 +211,10 @@ static int add_devices(struct vm *vm)
 	if (!r && vm->rom_readonly)
 		r = bus_add(&vm->mmio, VM_HIGH_RAM_START - alias_size, alias_size, "rom-alias",
 			    NULL, rom_write_ignored, vm);
-	if (!r)
+	/* the interrupt controllers of the machine --chapter chose (vm.h) */
+	if (!r && vm->cfg.machine != MACHINE_BARE)
 		r = irq_devices_add(vm);
-	if (!r)
+	if (!r && vm->cfg.machine == MACHINE_APIC)
 		r = apic_devices_add(vm);
 	if (r)
 		return setup_error(vm, "internal error placing devices: %s", strerror(-r));
@@ -286,7 +287,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 		if (r)
 			return setup_error(vm, "KVM_ENABLE_CAP KVM_CAP_SPLIT_IRQCHIP: %s", strerror(-r));
 	} else {
-		/* our own local APIC handles IA32_APIC_BASE and IA32_TSC_DEADLINE */
+		/*
+		 * our own local APIC handles IA32_APIC_BASE and IA32_TSC_DEADLINE;
+		 * in a machine without one (chapters 1-4) they #GP, as on a CPU
+		 * without an APIC, instead of answering from KVM's idea of one
+		 */
 		if (kvm_check_extension(vm->sys_fd, KVM_CAP_X86_USER_SPACE_MSR) <= 0 ||
 		    kvm_check_extension(vm->sys_fd, KVM_CAP_X86_MSR_FILTER) <= 0)
 			return setup_error(vm, "this KVM lacks KVM_CAP_X86_USER_SPACE_MSR or KVM_CAP_X86_MSR_FILTER, "

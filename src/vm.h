@@ -46,8 +46,22 @@ enum irqchip_mode {
 	IRQCHIP_SPLIT,		/* LAPIC in KVM; PIC, PIT and IOAPIC in tinyvmm (chapter 6) */
 };
 
+/*
+ * Which interrupt controllers the machine has (--chapter N builds chapter
+ * N's machine).  Every machine has RAM, the ROM, the UART, the exit and POST
+ * ports; a guest that touches a controller its machine lacks gets the
+ * unhandled-access report, as on a real board without the chip.
+ */
+enum machine_kind {
+	MACHINE_APIC,		/* + LAPIC and I/O APIC: a PC since the Pentium (the default; chapters 5-) */
+	MACHINE_BARE,		/* no interrupt controller, no timer (chapters 1-2) */
+	MACHINE_PIC,		/* + 8259A pair, 8254, test device; the 8259A drives INTR (chapters 3-4) */
+};
+
 struct vm_config {
 	const char *image;
+	enum machine_kind machine;
+	int chapter;		/* --chapter N, 0 if not given */
 	enum irqchip_mode irqchip;
 	bool msi_routes;	/* split: deliver IOAPIC messages through GSI routes, not KVM_SIGNAL_MSI */
 	uint64_t mem_size;
@@ -91,12 +105,15 @@ struct vm {
 	 */
 	pthread_mutex_t lock;
 	bool lock_ready;
+	bool has_pic;			/* the 8259A pair, the 8254 and the test device exist (irq.c) */
+	bool has_apics;			/* the LAPIC and the I/O APIC exist (apic.c) */
 	struct pic pic;
 	struct pit pit;
 	struct lapic lapic;		/* chapter 5: the local APIC of the one vCPU */
 	struct ioapic ioapic;
 	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */
 	bool intr_line;			/* irq_intr() as of the last change, readable without the lock */
+	bool extint_pending;		/* an ExtINT message reached the LAPIC: the next INTA goes to the 8259A */
 	struct port_window window[VM_PORT_WINDOWS];
 	bool vcpu_halted;		/* the vCPU sleeps in HLT, waiting for halt_cond */
 	pthread_cond_t halt_cond;	/* signalled when INTR rises or the VM stops */
@@ -108,6 +125,7 @@ struct vm {
 	/* unhandled accesses already reported (each address once) */
 	struct { bool mmio; uint64_t addr; } reported[VM_REPORTED_MAX];
 	int nreported;
+	bool reported_apic_msr;		/* an APIC MSR in a machine without an APIC (apic.c) */
 
 	/* how the run ended */
 	volatile sig_atomic_t stop_requested;	/* set by the exit device or the watchdog */
@@ -118,6 +136,12 @@ struct vm {
 	bool watchdog_running, run_done;
 	bool vcpu_loop_done;		/* the vCPU loop has returned (the watchdog stops kicking) */
 };
+
+/* tinyvmm's own local APIC model is the CPU's (not KVM's, not absent). */
+static inline bool vm_user_lapic(const struct vm *vm)
+{
+	return vm->has_apics && vm->cfg.irqchip == IRQCHIP_NONE;
+}
 
 /* Create everything; on failure print why on vm->diag and return EXIT_SETUP. */
 int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag);

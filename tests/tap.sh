@@ -24,10 +24,11 @@ ok() {
 	fi
 }
 
-# is GOT EXPECTED NAME: string equality, printing both on failure
+# is GOT EXPECTED NAME: string equality, printing both on failure (status 1)
 is() {
 	if [ "$1" = "$2" ]; then ok 0 "$3"; else
 		ok 1 "$3"; echo "#   got:      $1"; echo "#   expected: $2"
+		return 1
 	fi
 }
 

@@ -359,12 +359,19 @@ uint64_t lapic_read_tsc_deadline(const struct lapic *a)
 /*
  * Acceptance sets the IRR bit; TMR records the trigger mode of the latest
  * arrival.  A second arrival while the bit is still in IRR merges with it.
- * While software-disabled we still accept (SDM 11.4.7.2 says pending
- * interrupts are held), but lapic_pending() offers nothing until re-enabled.
+ *
+ * A software-disabled APIC (SVR bit 8 clear) refuses new fixed interrupts:
+ * SDM vol. 3A 11.4.7.2 lists what it still does, and it "will respond
+ * normally to INIT, NMI, SMI, and SIPI messages" only; receptions already in
+ * progress complete, and interrupts already "pending in the IRR and ISR
+ * registers are held" (lapic_pending() offers them again once re-enabled).
+ * KVM's __apic_accept_irq() drops a fixed interrupt the same way.  The
+ * caller learns of the refusal: a level message then leaves the I/O APIC's
+ * Remote IRR clear, so the pin is not stuck.
  */
 bool lapic_accept(struct lapic *a, int vector, bool level)
 {
-	if (!hw_enabled(a) || vector > 255)
+	if (!hw_enabled(a) || !sw_enabled(a) || vector > 255)
 		return false;
 	if (vector < 16) {
 		signal_error(a, ESR_RECV_ILLEGAL);

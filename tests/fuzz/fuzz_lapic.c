@@ -235,7 +235,8 @@ static void op_accept(int vector, bool level)
 	struct lapic before = apic;
 
 	lapic_accept(&apic, vector, level);
-	if (!hw_on() || vector > 255) {
+	/* SDM 11.4.7.2: software-disabled, it takes INIT, NMI, SMI, SIPI only; nothing fixed */
+	if (!hw_on() || !sw_on() || vector > 255) {
 		CHECK(memcmp(before.irr, apic.irr, sizeof(apic.irr)) == 0);
 		return;
 	}

@@ -80,6 +80,7 @@ static void setup(void)
 	pic_init(&vm->pic);
 	lapic_init(&vm->lapic, &fake_clock.clock, 0, NULL, NULL);
 	ioapic_init(&vm->ioapic, NULL, NULL);
+	vm->has_pic = vm->has_apics = true;	/* the chapter 5 machine, built by hand */
 	bus_init(&vm->pio, "port");
 	bus_init(&vm->mmio, "MMIO");
 	bus_add(&vm->pio, FAKE_PORT, 8, "fake", fake_read, fake_write, &pdev);

@@ -88,11 +88,17 @@ static void test_svr(void)
 	lapic_init(&a, &fc.clock, 0, NULL, NULL);
 	wr(&a, LAPIC_LVT_LINT0, 0x700);
 	is(rd(&a, LAPIC_LVT_LINT0), 0x10700, "software-disabled: LVT write keeps mask set");
-	lapic_accept(&a, 0x40, false);
-	ok(lapic_irr_test(&a, 0x40), "software-disabled: fixed interrupt held in IRR");
-	is(lapic_pending(&a), -1, "software-disabled: but not offered to the CPU");
+	/* SDM 11.4.7.2: a software-disabled APIC responds normally to INIT, NMI, SMI, SIPI only */
+	ok(!lapic_accept(&a, 0x40, false), "software-disabled: a fixed interrupt is refused");
+	ok(!lapic_irr_test(&a, 0x40), "software-disabled: the refused vector is not in IRR");
 	wr(&a, LAPIC_SVR, 0x1ff);
 	is(rd(&a, LAPIC_SVR), 0x1ff, "SVR enable bit set");
+	ok(lapic_accept(&a, 0x40, false), "software-enabled: a fixed interrupt is accepted");
+	wr(&a, LAPIC_SVR, 0xff);
+	/* "Pending interrupts in the IRR and ISR registers are held" */
+	ok(lapic_irr_test(&a, 0x40), "disabled again: the pending interrupt is held in IRR");
+	is(lapic_pending(&a), -1, "disabled again: but not offered to the CPU");
+	wr(&a, LAPIC_SVR, 0x1ff);
 	is(lapic_pending(&a), 0x40, "software-enabled: held interrupt offered");
 	is(rd(&a, LAPIC_LVT_LINT0), 0x10700, "enabling does not unmask LVT entries");
 	wr(&a, LAPIC_LVT_LINT0, 0x700);

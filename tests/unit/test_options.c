@@ -285,6 +285,35 @@ static void test_getopt_state(struct result *r)
 	ok(strstr(r->err, "option '-m' needs a value") != NULL, "the message names -m");
 }
 
+/*
+ * --chapter N builds chapter N's machine (design: 1-2 no controller, 3-4 the
+ * 8259A and 8254 of a PC/AT, 5 + both APICs, 6 = 5 with the split irqchip).
+ */
+static void test_chapters(struct result *r)
+{
+	static const struct { const char *n; enum machine_kind m; enum irqchip_mode c; } want[] = {
+		{ "1", MACHINE_BARE, IRQCHIP_NONE }, { "2", MACHINE_BARE, IRQCHIP_NONE },
+		{ "3", MACHINE_PIC, IRQCHIP_NONE },  { "4", MACHINE_PIC, IRQCHIP_NONE },
+		{ "5", MACHINE_APIC, IRQCHIP_NONE }, { "6", MACHINE_APIC, IRQCHIP_SPLIT },
+	};
+
+	parse(r, "g.rom", NULL);
+	ok(r->cfg.machine == MACHINE_APIC && r->cfg.chapter == 0, "no --chapter: the full (chapter 5) machine");
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		parse(r, "--chapter", want[i].n, "g.rom", NULL);
+		ok(r->status == -1 && r->cfg.machine == want[i].m && r->cfg.irqchip == want[i].c &&
+		   r->cfg.chapter == (int)i + 1, "--chapter %s: its machine and irqchip mode", want[i].n);
+	}
+	parse(r, "--chapter", "5", "--irqchip", "split", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.irqchip == IRQCHIP_SPLIT, "--chapter 5 --irqchip split: an explicit --irqchip wins");
+	parse(r, "--irqchip", "none", "--chapter", "6", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.irqchip == IRQCHIP_NONE, "--irqchip none --chapter 6: in either order");
+	parse(r, "--chapter", "4", "--irqchip", "split", "g.rom", NULL);
+	one_line_error(r, "has no APIC", "--chapter 4 --irqchip split");
+	parse(r, "--help", NULL);
+	ok(strstr(r->out, "  3, 4   + the 8259A pair, the 8254") != NULL, "--help lists the chapters' machines");
+}
+
 int main(void)
 {
 	struct result r = { 0 };
@@ -295,6 +324,7 @@ int main(void)
 	test_bad_options(&r);
 	test_help_version(&r);
 	test_getopt_state(&r);
+	test_chapters(&r);
 	free(r.out);
 	free(r.err);
 	return done_testing();

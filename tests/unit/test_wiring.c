@@ -13,6 +13,7 @@
  * CPU takes an interrupt whose vector is above PPR when IF=1): whenever the
  * local APIC holds a deliverable vector, INTR is high.
  */
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,24 +34,33 @@ static struct fake_clock fake = FAKE_CLOCK_INIT;
 static char *diag_buf;
 static size_t diag_len;
 
-static void setup(void)
+static void setup_machine(enum machine_kind kind)
 {
 	vm = calloc(1, sizeof(*vm));
 	vm->diag = open_memstream(&diag_buf, &diag_len);
 	vm->sys_fd = vm->vm_fd = -1;
 	vm->clock = &fake.clock;
 	vm->cfg.irqchip = IRQCHIP_NONE;
+	vm->cfg.machine = kind;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->halt_cond, NULL);
 	pthread_cond_init(&vm->timer_cond, NULL);
 	bus_init(&vm->pio, "port");
 	bus_init(&vm->mmio, "MMIO");
-	ok(irq_devices_add(vm) == 0 && apic_devices_add(vm) == 0, "the PIC, PIT, LAPIC and IOAPIC go on the buses");
+	if (kind == MACHINE_APIC)
+		ok(irq_devices_add(vm) == 0 && apic_devices_add(vm) == 0, "the PIC, PIT, LAPIC and IOAPIC go on the buses");
+	else if (kind == MACHINE_PIC)
+		ok(irq_devices_add(vm) == 0, "the PIC, PIT and test device go on the buses");
 	vm->vcpu.vm = vm;
 	vm->vcpu.fd = -1;
 	vm->vcpu.thread = pthread_self();	/* we are "the vCPU thread": no kicks */
 	vm->vcpu.run = calloc(1, RUN_SIZE);
 	vm->vcpu.run_size = RUN_SIZE;
+}
+
+static void setup(void)
+{
+	setup_machine(MACHINE_APIC);
 }
 
 static void teardown(void)
@@ -88,6 +98,28 @@ static void ioapic_w(uint32_t reg, uint32_t v)
 static bool intr_line(void)
 {
 	return __atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE);
+}
+
+static void port_w(uint16_t port, uint8_t v)
+{
+	bus_write(&vm->pio, port, &v, 1);
+}
+
+static uint32_t ioapic_r(uint32_t reg)
+{
+	uint32_t v = 0;
+
+	bus_write(&vm->mmio, IOAPIC_BASE + IOAPIC_IOREGSEL, (const uint8_t *)&reg, 4);
+	bus_read(&vm->mmio, IOAPIC_BASE + IOAPIC_IOWIN, (uint8_t *)&v, 4);
+	return v;
+}
+
+/* The 8259A pair as a BIOS sets it up (8259A datasheet, ICW1-ICW4): vectors 0x20 and 0x28, all masked. */
+static void pic_setup_like_a_bios(void)
+{
+	port_w(0x20, 0x11); port_w(0x21, 0x20); port_w(0x21, 0x04); port_w(0x21, 0x01);
+	port_w(0xa0, 0x11); port_w(0xa1, 0x28); port_w(0xa1, 0x02); port_w(0xa1, 0x01);
+	port_w(0x21, 0xff); port_w(0xa1, 0xff);
 }
 
 /* A deadline already past when the guest writes it fires inside the write. */
@@ -153,6 +185,7 @@ static void test_irq0_to_ioapic_pin2(void)
 	ioapic_w(0x10 + 2 * 2 + 1, 0);		/* pin 2, high: destination 0 */
 	ioapic_w(0x10 + 2 * 2, 0x50);		/* pin 2, low: vector 0x50, fixed, edge */
 	ioapic_w(0x10 + 0 * 2, 0x60);		/* pin 0 too, vector 0x60: must stay quiet */
+	pic_setup_like_a_bios();		/* masked: the 8259A's INTR, on pin 0, stays low */
 	irq_set_level(vm, 0, 1);
 	ok(lapic_irr_test(&vm->lapic, 0x50), "irq0 rising: the message of pin 2 (vector 0x50) is in IRR");
 	ok(!lapic_irr_test(&vm->lapic, 0x60), "irq0 rising: pin 0 (vector 0x60) did not fire");
@@ -277,6 +310,102 @@ static void test_timer_thread_pit_at_count_1(void)
 	teardown();
 }
 
+/*
+ * I/O APIC pin 2 has two drivers here, ISA IRQ 0 (the PIT) and the test
+ * device's line 2.  Wires driven together are an OR: while IRQ 0 is high,
+ * line 2 falling must not lower the pin.  Seen through a level entry: after
+ * the EOI a pin still high sends again (82093AA 3.2.4, Remote IRR).
+ */
+static void test_pin2_two_drivers(void)
+{
+	setup();
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	ioapic_w(0x10 + 2 * 2 + 1, 0);
+	ioapic_w(0x10 + 2 * 2, (1u << 15) | 0x52);	/* pin 2: level, vector 0x52 */
+	irq_set_level(vm, 0, 1);			/* the PIT's output high */
+	ok(lapic_irr_test(&vm->lapic, 0x52), "pin 2 level: irq0 high sends vector 0x52");
+	is(lapic_intack(&vm->lapic), 0x52, "pin 2: the CPU takes 0x52");
+	irq_set_level(vm, 2, 1);			/* the test device's line 2 rises ... */
+	irq_set_level(vm, 2, 0);			/* ... and falls, irq0 still high */
+	lapic_w(LAPIC_EOI, 0);
+	ok(lapic_irr_test(&vm->lapic, 0x52), "pin 2: irq0 still high after the eoi, so it sends again "
+	   "(the test device's line falling did not lower the wire)");
+	teardown();
+}
+
+/* SDM 11.4.7.2: a software-disabled local APIC refuses fixed interrupts; Remote IRR must not stick. */
+static void test_software_disabled_lapic(void)
+{
+	setup();
+	lapic_w(LAPIC_SVR, 0xff);			/* SVR bit 8 clear: software-disabled */
+	ioapic_w(0x10 + 2 * 11 + 1, 0);
+	ioapic_w(0x10 + 2 * 11, (1u << 15) | 0x5b);	/* pin 11: level, vector 0x5b, APIC 0 */
+	irq_set_level(vm, 11, 1);
+	ok(!lapic_irr_test(&vm->lapic, 0x5b), "software-disabled lapic: vector 0x5b refused, not in IRR");
+	ok(!(ioapic_r(0x10 + 2 * 11) & IOAPIC_RTE_REMOTE_IRR), "software-disabled lapic: Remote IRR stays clear");
+	ok(!intr_line(), "software-disabled lapic: INTR low");
+	teardown();
+}
+
+/*
+ * Virtual wire B (MP spec 1.4, 3.6.2.3): LINT0 masked, the 8259A's INTR on
+ * I/O APIC pin 0 programmed as ExtINT.  The message makes the CPU run an
+ * INTA cycle to the 8259A, which supplies the vector (SDM 11.6.1, ExtINT).
+ */
+static void test_extint_through_pin0(void)
+{
+	const char *from = "";
+
+	setup();
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	lapic_w(LAPIC_LVT_LINT0, 0x10700);		/* LINT0 masked: virtual wire A is off */
+	pic_setup_like_a_bios();
+	port_w(0x21, 0xfd);				/* unmask IRQ 1 */
+	irq_set_level(vm, 1, 1);
+	ok(pic_intr(&vm->pic) && !intr_line(), "pin 0 masked, LINT0 masked: the 8259A's INTR reaches nobody");
+	irq_set_level(vm, 1, 0);
+	pic_intack(&vm->pic);				/* serve it by hand: INTR low again */
+	port_w(0x20, 0x20);
+	ok(!pic_intr(&vm->pic), "the 8259A's INTR is low again");
+	ioapic_w(0x10 + 2 * 0 + 1, 0);
+	ioapic_w(0x10 + 2 * 0, 0x700);			/* pin 0: ExtINT, edge, unmasked, APIC 0 */
+	irq_set_level(vm, 1, 1);
+	ok(intr_line(), "pin 0 ExtINT: the 8259A's INTR reaches the CPU through the I/O APIC");
+	is(irq_intack(vm, &from), 0x21, "pin 0 ExtINT: the INTA cycle gets IRQ 1's vector from the 8259A");
+	is(strcmp(from, "pic"), 0, "pin 0 ExtINT: the vector came from the pic");
+	ok(!lapic_irr_test(&vm->lapic, 0x21), "pin 0 ExtINT: the LAPIC's IRR is bypassed");
+	port_w(0xa1, 0xfb);				/* unmask IRQ 10 on the slave ... */
+	port_w(0x21, 0xf9);				/* ... and the cascade input IR2 on the master */
+	irq_set_level(vm, 10, 1);
+	port_w(0x20, 0x20);				/* EOI IRQ 1: IRQ 10 (via the cascade) is next */
+	ok(intr_line(), "pin 0 ExtINT: after the EOI the next request is a new edge on pin 0");
+	is(irq_intack(vm, &from), 0x2a, "pin 0 ExtINT: INTA gets IRQ 10's vector through the cascade");
+	teardown();
+}
+
+/* Chapters 3-4: no APIC at all, the 8259A drives the CPU's INTR by itself. */
+static void test_machine_without_apics(void)
+{
+	const char *from = "";
+
+	setup_machine(MACHINE_PIC);
+	ok(bus_find(&vm->mmio, LAPIC_BASE) == NULL && bus_find(&vm->mmio, IOAPIC_BASE) == NULL,
+	   "pic machine: nothing answers at the APICs' addresses");
+	pic_setup_like_a_bios();
+	port_w(0x21, 0xfe);
+	irq_set_level(vm, 0, 1);
+	ok(intr_line(), "pic machine: irq0 raises INTR with no LINT0 in between");
+	is(irq_intack(vm, &from), 0x20, "pic machine: INTA gets vector 0x20 from the 8259A");
+	teardown();
+
+	setup_machine(MACHINE_BARE);
+	ok(bus_find(&vm->pio, 0x20) == NULL && bus_find(&vm->pio, 0x40) == NULL,
+	   "bare machine: no 8259A, no 8254 on the port bus");
+	irq_set_level(vm, 4, 1);			/* the UART's line: goes nowhere */
+	ok(!intr_line() && !irq_intr(vm), "bare machine: a device line does not raise INTR");
+	teardown();
+}
+
 int main(void)
 {
 	vcpu_kick_setup();	/* the timer thread kicks "the vCPU", which is us */
@@ -286,6 +415,10 @@ int main(void)
 	test_irq0_to_ioapic_pin2();
 	test_ioapic_destinations();
 	test_refused_level_message();
+	test_pin2_two_drivers();
+	test_software_disabled_lapic();
+	test_extint_through_pin0();
+	test_machine_without_apics();
 	test_timer_thread_pit_at_count_1();
 	return done_testing();
 }
