@@ -154,8 +154,14 @@ static int spec_pending(const struct pic_chip *c, bool is_master)
 
 	if (rp == 8)
 		return -1;
-	if (c->special_mask)
-		in_service &= ~c->imr;
+	if (c->special_mask) {		/* ISR holds off only its own level */
+		uint8_t held = c->isr;
+
+		if (c->special_fully_nested && is_master && !c->single_mode)
+			held &= (uint8_t)~c->icw3;
+		rp = best_prio(c->priority_add, c->irr & ~c->imr & ~held);
+		return rp == 8 ? -1 : (rp + c->priority_add) & 7;
+	}
 	ip = best_prio(c->priority_add, in_service);
 	irq = (rp + c->priority_add) & 7;
 	if (rp < ip)

@@ -242,6 +242,45 @@ static void test_special_mask(void)
 	ok(!pic_intr(&p), "special mask reset: IRQ3 blocks IRQ6 again");
 }
 
+/*
+ * Special mask mode per the datasheet ("Special Mask Mode"): "when a mask
+ * bit is set in OCW1, it inhibits further interrupts at that level and
+ * enables interrupts from all other levels (lower as well as higher) that
+ * are not masked."  So an in-service level that is *not* masked no longer
+ * holds off lower levels either; only the mask does.  (QEMU keeps blocking
+ * with unmasked in-service levels; Bochs follows the datasheet.)
+ */
+static void test_special_mask_unmasked_isr(void)
+{
+	struct pic p;
+
+	bios_init(&p, 0x01);
+	pulse(&p, 3);
+	is(pic_intack(&p), 0x0b, "SMM: IRQ3 acknowledged");
+	wr(&p, 0x20, SMM_SET);
+	wr(&p, 0x21, 0x80);		/* only IR7 masked; IR3, in service, is not */
+	pulse(&p, 5);
+	ok(pic_intr(&p), "SMM: lower IRQ5 enabled although unmasked IRQ3 is in service");
+	is(pic_intack(&p), 0x0d, "SMM: IRQ5 delivered inside IRQ3's handler");
+	is(isr(&p, 0), 0x28, "SMM: IRQ3 and IRQ5 in service");
+	pulse(&p, 6);
+	ok(pic_intr(&p), "SMM: IRQ6, lower than both in-service levels, enabled too");
+	is(pic_intack(&p), 0x0e, "SMM: IRQ6 delivered");
+	is(isr(&p, 0), 0x68, "SMM: IRQ3, IRQ5, IRQ6 in service");
+	pulse(&p, 7);
+	ok(!pic_intr(&p), "SMM: masked IRQ7 inhibited");
+	/* An IS bit still holds off a new request at its own level: the mode
+	 * lifts the inhibition of *other* levels only. */
+	pulse(&p, 5);
+	ok(!pic_intr(&p), "SMM: IRQ5 does not re-enter its own handler");
+	pulse(&p, 1);
+	is(pic_intack(&p), 0x09, "SMM: higher IRQ1 delivered as well");
+	wr(&p, 0x20, SMM_RESET);
+	wr(&p, 0x21, 0x00);
+	ok(!pic_intr(&p), "SMM reset: IRQ1 in service blocks pending IRQ5 and IRQ7 again");
+	is(irr(&p, 0), 0xa0, "SMM reset: IRQ5 and IRQ7 still pending");
+}
+
 static void test_poll(void)
 {
 	struct pic p;
@@ -452,6 +491,7 @@ int main(void)
 	test_rotation();
 	test_aeoi();
 	test_special_mask();
+	test_special_mask_unmasked_isr();
 	test_poll();
 	test_elcr();
 	test_edge_vs_level();
