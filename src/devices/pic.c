@@ -293,17 +293,21 @@ static void ocw1(struct pic_chip *c, uint8_t val)
  * OCW2: end of interrupt and priority rotation.  A non-specific EOI clears
  * the highest-priority ISR bit, which in fully nested mode is the handler
  * that is running.  In special mask mode that may not be true, and the
- * datasheet says software must then use a specific EOI.
+ * datasheet says software must then use a specific EOI; it also says
+ * ("End of Interrupt") that "an IS bit that is masked by an IMR bit will
+ * not be cleared by a non-specific EOI if the 8259A is in the Special Mask
+ * Mode": such bits are left out of the search.
  */
 static void ocw2(struct pic_chip *c, uint8_t val)
 {
 	int level = val & OCW2_LEVEL;
+	uint8_t eoi_candidates = c->special_mask ? c->isr & ~c->imr : c->isr;
 	int prio;
 
 	switch (val & OCW2_CMD) {
 	case OCW2_EOI:
 	case OCW2_ROT_EOI:
-		prio = highest_priority(c, c->isr);
+		prio = highest_priority(c, eoi_candidates);
 		if (prio == NO_PRIORITY)
 			break;		/* nothing in service: nothing to do */
 		level = prio_to_irq(c, prio);

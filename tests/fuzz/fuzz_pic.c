@@ -263,7 +263,8 @@ static void op_out(uint16_t port, uint8_t val)
 		} else {				/* OCW2 */
 			switch (val & 0xe0) {
 			case 0x20: case 0xa0:		/* non-specific EOI: the best in service */
-				p = best_prio(c->priority_add, s->isr);
+				p = best_prio(c->priority_add,
+					      c->special_mask ? s->isr & ~s->imr : s->isr);
 				if (p < 8)
 					s->isr &= (uint8_t)~(1u << ((p + c->priority_add) & 7));
 				break;

@@ -281,6 +281,39 @@ static void test_special_mask_unmasked_isr(void)
 	is(irr(&p, 0), 0xa0, "SMM reset: IRQ5 and IRQ7 still pending");
 }
 
+/*
+ * Datasheet, "End of Interrupt (EOI)": "an IS bit that is masked by an IMR
+ * bit will not be cleared by a non-specific EOI if the 8259A is in the
+ * Special Mask Mode".  The non-specific EOI then ends the highest-priority
+ * in-service level that is not masked.
+ */
+static void test_special_mask_eoi(void)
+{
+	struct pic p;
+
+	bios_init(&p, 0x01);
+	pulse(&p, 3);
+	pic_intack(&p);
+	wr(&p, 0x20, SMM_SET);
+	wr(&p, 0x21, 0x08);		/* the handler masks its own level */
+	pulse(&p, 5);
+	is(pic_intack(&p), 0x0d, "SMM EOI: IRQ5 inside IRQ3's handler");
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x08, "SMM: non-specific EOI skips masked IS3, ends IRQ5");
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x08, "SMM: with only masked IS bits, non-specific EOI clears nothing");
+	wr(&p, 0x20, ROT_EOI);
+	is(isr(&p, 0), 0x08, "SMM: nor does rotate on non-specific EOI");
+	pulse(&p, 0);
+	pulse(&p, 1);
+	is(pic_intack(&p), 0x08, "SMM: and it did not rotate (IRQ0 still beats IRQ1)");
+	wr(&p, 0x20, SPECIFIC_EOI | 0);
+	wr(&p, 0x21, 0x00);
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x00, "SMM: once IR3 is unmasked, non-specific EOI ends it");
+	is(pic_intack(&p), 0x09, "SMM: pending IRQ1 follows");
+}
+
 static void test_poll(void)
 {
 	struct pic p;
@@ -492,6 +525,7 @@ int main(void)
 	test_aeoi();
 	test_special_mask();
 	test_special_mask_unmasked_isr();
+	test_special_mask_eoi();
 	test_poll();
 	test_elcr();
 	test_edge_vs_level();
