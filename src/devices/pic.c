@@ -100,10 +100,15 @@ static bool is_level(const struct pic_chip *c, int irq)
 	return c->level_triggered || (c->elcr & (1u << irq));
 }
 
-/* Does this input of a master lead to a slave that supplies the vector? */
+/* The inputs of a master that lead to a slave which supplies the vector. */
+static uint8_t slave_inputs(const struct pic_chip *c)
+{
+	return c->is_master && !c->single_mode ? c->icw3 : 0;
+}
+
 static bool has_slave(const struct pic_chip *c, int irq)
 {
-	return c->is_master && !c->single_mode && (c->icw3 & (1u << irq));
+	return slave_inputs(c) & (1u << irq);
 }
 
 /*
@@ -114,20 +119,36 @@ static bool has_slave(const struct pic_chip *c, int irq)
  */
 static int chip_pending(const struct pic_chip *c)
 {
-	uint8_t in_service = c->isr;
-	int req_prio = highest_priority(c, c->irr & ~c->imr), isr_prio;
+	uint8_t requests = c->irr & ~c->imr;
+	int req_prio = highest_priority(c, requests), isr_prio;
 
 	if (req_prio == NO_PRIORITY)
 		return -1;
 
 	/*
-	 * Special mask mode exists so a handler can let *lower* priorities in:
-	 * masking an in-service level also removes it from the comparison
-	 * (datasheet, "Special Mask Mode").
+	 * Special mask mode exists so a handler can let *lower* priorities
+	 * in.  Datasheet, "Special Mask Mode": "when a mask bit is set in OCW1,
+	 * it inhibits further interrupts at that level and enables interrupts
+	 * from all other levels (lower as well as higher) that are not
+	 * masked."  So the ISR takes no part in the priority comparison: only
+	 * the mask holds requests off.  An IS bit still holds off a new
+	 * request at its own level (the mode enables the *other* levels), save
+	 * a slave's input in special fully nested mode, as below.
+	 *
+	 * QEMU's i8259 differs: there only masked in-service levels drop out
+	 * of the comparison, and an unmasked one still blocks lower levels.
+	 * Bochs follows the datasheet, as we do.
 	 */
-	if (c->special_mask)
-		in_service &= ~c->imr;
-	isr_prio = highest_priority(c, in_service);
+	if (c->special_mask) {
+		uint8_t own_level_held = c->isr;
+
+		if (c->special_fully_nested)
+			own_level_held &= (uint8_t)~slave_inputs(c);
+		req_prio = highest_priority(c, requests & ~own_level_held);
+		return req_prio == NO_PRIORITY ? -1 : prio_to_irq(c, req_prio);
+	}
+
+	isr_prio = highest_priority(c, c->isr);
 	if (req_prio < isr_prio)
 		return prio_to_irq(c, req_prio);
 
@@ -272,17 +293,21 @@ static void ocw1(struct pic_chip *c, uint8_t val)
  * OCW2: end of interrupt and priority rotation.  A non-specific EOI clears
  * the highest-priority ISR bit, which in fully nested mode is the handler
  * that is running.  In special mask mode that may not be true, and the
- * datasheet says software must then use a specific EOI.
+ * datasheet says software must then use a specific EOI; it also says
+ * ("End of Interrupt") that "an IS bit that is masked by an IMR bit will
+ * not be cleared by a non-specific EOI if the 8259A is in the Special Mask
+ * Mode": such bits are left out of the search.
  */
 static void ocw2(struct pic_chip *c, uint8_t val)
 {
 	int level = val & OCW2_LEVEL;
+	uint8_t eoi_candidates = c->special_mask ? c->isr & ~c->imr : c->isr;
 	int prio;
 
 	switch (val & OCW2_CMD) {
 	case OCW2_EOI:
 	case OCW2_ROT_EOI:
-		prio = highest_priority(c, c->isr);
+		prio = highest_priority(c, eoi_candidates);
 		if (prio == NO_PRIORITY)
 			break;		/* nothing in service: nothing to do */
 		level = prio_to_irq(c, prio);

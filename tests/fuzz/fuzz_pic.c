@@ -12,349 +12,399 @@
  *   4 INJ			pic_intack() only if pic_intr() (what vcpu.c does)
  *   5 PULSE b			pic_set_irq(irq, 1) then (irq, 0), irq = b & 15
  *
- * A shadow of what the guest programmed (ICW/OCW sequence, IMR, ELCR, read
- * select, poll, and the set of acknowledged-but-not-EOIed inputs) is kept
- * beside the model, and after every operation:
+ * The oracle is a second, independent 8259A pair (struct ref below), written
+ * from the Intel 8259A datasheet (order no. 231468) and not from pic.c: it
+ * decodes ICW1-4 and OCW1-3 itself, keeps its own IRR/ISR/IMR, its own
+ * priority order (as the datasheet states it: the IR with the *bottom*
+ * priority), special mask mode, special fully nested mode, AEOI and
+ * rotate-in-AEOI, poll and read-register select.  It never reads the model's
+ * struct.  After every operation the two must agree on everything a guest or
+ * the VMM can observe:
  *
- *   - ISR == the shadow: a bit is set only by an acknowledge (INTA or poll)
- *     of that input, cleared only by an EOI for it (non-specific: the
- *     highest-priority in-service input) or by ICW1;
- *   - IMR, ELCR (masked 0xf8/0xde), vector base (ICW2 & 0xf8) and the init
- *     state match what was written; reads of the data port give IMR, of the
- *     command port IRR or ISR as OCW3 selected, of the ELCR what was written;
- *   - pic_intr() agrees with the datasheet's priority rules (spec_pending():
- *     the best unmasked request outranks the best in-service input, with
- *     the special mask and special fully nested exceptions) and is pure;
- *   - pic_intack() returns a vector in [base, base+7] of either chip; with
- *     INTR low it returns master base|7 and changes nothing; otherwise it
- *     acknowledges the IR the rules pick (ISR gains that bit unless AEOI),
- *     and the vector is base + IR, or slave base|7 when the master committed
- *     to IR2 and the slave has nothing;
- *   - a poll read returns 0x80|IR for the IR the rules pick (or 0) and
- *     acknowledges it on that chip alone;
- *   - level-triggered IRR bits equal the pin; edge-triggered IRR bits are
- *     set only by a rising edge and cleared only by an acknowledge or ICW1
- *     (the documented "latched until INTA" design choice);
- *   - the master's IR2 pin is the slave's INT (the slave has a request the
- *     rules would pass).
+ *   - pic_intr() (the master's INT), and pic_intr() changes nothing;
+ *   - IRR, ISR and IMR of both chips (pic_summary());
+ *   - the value of every IN (IRR or ISR as OCW3 selected, IMR, poll byte,
+ *     ELCR, 0xff for a foreign port) and the vector of every INTA;
+ *   - probes on copies of both: the vector the next INTA would return, and
+ *     the byte a poll of each chip would return (so a wrong priority order
+ *     shows at once, not only when the input happens to acknowledge).
+ *
+ * Where the datasheet leaves a choice open, pic.c documents the one it
+ * made, and the reference makes the same one, marked "pic.c's choice":
+ * edge requests stay latched until acknowledged; ICW1 also clears ISR,
+ * poll and rotate-in-AEOI; an OCW3 without P cancels a pending poll; the
+ * slave's INT counts as dropped while it is acknowledged (so a slave that
+ * still requests gives the master's IR2 a new edge); the slave's ID (its
+ * ICW3) is not compared with the master's choice; the automatic EOI ends
+ * exactly the level just acknowledged (its IS bit is never set), where the
+ * datasheet's "non-specific EOI" could name another level still in service.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "pic.h"
 
-struct shadow {
-	uint8_t isr, imr, elcr, elcr_mask, icw3, vector_base;
-	enum pic_init_state state;
-	bool sngl, ic4, ltim, aeoi, read_isr, poll;
+/* ---- the reference 8259A pair ------------------------------------------ */
+
+struct ref_chip {
+	bool master;			/* SP/EN strap: the chip at 0x20 */
+	/* what the initialization words said */
+	int next_icw;			/* 2, 3, 4: the next data write is that ICW; 0: OCW1 */
+	bool ltim, sngl, ic4;		/* ICW1 */
+	uint8_t t7_t3;			/* ICW2 bits 7-3: vector of IR0 */
+	uint8_t icw3;			/* master: S7-S0; slave: ID */
+	bool aeoi, sfnm;		/* ICW4 */
+	/* what the operation words said */
+	uint8_t imr;			/* OCW1 */
+	uint8_t bottom;			/* the IR with the lowest priority */
+	bool rotate_in_aeoi;		/* OCW2 R=1 SL=0 EOI=0 */
+	bool smm, poll, ris;		/* OCW3 */
+	/* the chipset's edge/level register */
+	uint8_t elcr, elcr_writable;
+	/* the chip's registers and its input pins */
+	uint8_t irr, isr, pins;
 };
 
+struct ref {
+	struct ref_chip m, s;
+};
+
+static void ref_power_on(struct ref *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->m.master = true;
+	r->m.icw3 = 0x04;		/* the board: slave on IR2 */
+	r->s.icw3 = 2;			/* slave ID 2 */
+	r->m.bottom = r->s.bottom = 7;	/* IR0 highest */
+	r->m.elcr_writable = 0xf8;	/* PIIX: IRQ0-2, 8 and 13 are edge only */
+	r->s.elcr_writable = 0xde;
+}
+
+static bool ref_is_level(const struct ref_chip *c, int ir)
+{
+	return c->ltim || (c->elcr >> ir & 1);
+}
+
+/* Does the master hand the acknowledge of this input to a slave? */
+static bool ref_cascaded(const struct ref_chip *c, int ir)
+{
+	return c->master && !c->sngl && (c->icw3 >> ir & 1);
+}
+
+/*
+ * The priority resolver: the IR that would raise INT, or -1.  Walks the
+ * levels from the highest priority (the one after 'bottom') down.
+ *
+ * Fully nested mode: "while the IS bit is set, all further interrupts of
+ * the same or lower priority are inhibited", so the walk stops at the
+ * first in-service level.  Special fully nested mode (master only): an
+ * in-service input with a slave still lets that slave's new request in.
+ * Special mask mode: only the mask inhibits ("enables interrupts from all
+ * other levels (lower as well as higher) that are not masked"); an IS bit
+ * still inhibits its own level.
+ */
+static int ref_resolve(const struct ref_chip *c)
+{
+	for (int rank = 0; rank < 8; rank++) {
+		int ir = (c->bottom + 1 + rank) & 7;
+		bool requested = (c->irr & ~c->imr) >> ir & 1;
+		bool in_service = c->isr >> ir & 1;
+		bool slave_passes = c->sfnm && ref_cascaded(c, ir);
+
+		if (c->smm) {
+			if (requested && (!in_service || slave_passes))
+				return ir;
+			continue;
+		}
+		if (in_service)
+			return requested && slave_passes ? ir : -1;
+		if (requested)
+			return ir;
+	}
+	return -1;
+}
+
+/* A pin changes: level inputs show it, edge inputs latch a rising edge. */
+static void ref_pin(struct ref_chip *c, int ir, bool level)
+{
+	uint8_t bit = (uint8_t)(1u << ir);
+
+	if (ref_is_level(c, ir))
+		c->irr = level ? c->irr | bit : c->irr & ~bit;
+	else if (level && !(c->pins & bit))
+		c->irr |= bit;
+	c->pins = level ? c->pins | bit : c->pins & ~bit;
+}
+
+/* The slave's INT output is the master's IR2 pin. */
+static void ref_wire(struct ref *r)
+{
+	ref_pin(&r->m, 2, ref_resolve(&r->s) >= 0);
+}
+
+/* pic.c's choice: acknowledging the slave drops its INT for a moment. */
+static void ref_slave_acked(struct ref *r)
+{
+	r->m.pins &= (uint8_t)~0x04;
+}
+
+/* The acknowledge of 'ir' on one chip (INTA, or the read after a poll). */
+static void ref_ack(struct ref_chip *c, int ir)
+{
+	uint8_t bit = (uint8_t)(1u << ir);
+
+	if (!ref_is_level(c, ir))
+		c->irr &= ~bit;		/* level inputs keep following the pin */
+	if (!c->aeoi)
+		c->isr |= bit;
+	else if (c->rotate_in_aeoi)
+		c->bottom = (uint8_t)ir;	/* just serviced: lowest */
+}
+
+/* Non-specific EOI: the highest IS bit, not a masked one in special mask mode. */
+static int ref_eoi(struct ref_chip *c)
+{
+	uint8_t candidates = c->smm ? c->isr & ~c->imr : c->isr;
+
+	for (int rank = 0; rank < 8; rank++) {
+		int ir = (c->bottom + 1 + rank) & 7;
+
+		if (candidates >> ir & 1) {
+			c->isr &= (uint8_t)~(1u << ir);
+			return ir;
+		}
+	}
+	return -1;
+}
+
+static void ref_icw1(struct ref_chip *c, uint8_t v)
+{
+	c->ic4 = v & 0x01;
+	c->sngl = v & 0x02;
+	c->ltim = v & 0x08;
+	c->imr = 0;			/* "the Interrupt Mask Register is cleared" */
+	c->bottom = 7;			/* "IR7 input is assigned priority 7" */
+	c->smm = false;			/* "Special Mask Mode is cleared */
+	c->ris = false;			/*  and Status Read is set to IRR" */
+	c->aeoi = c->sfnm = false;	/* IC4 = 0: ICW4 functions zero; ICW4 may set them */
+	c->isr = 0;			/* pic.c's choice */
+	c->poll = c->rotate_in_aeoi = false;
+	/* "the edge sense circuit is reset": only level inputs show a request */
+	c->irr = 0;
+	for (int ir = 0; ir < 8; ir++)
+		if (ref_is_level(c, ir) && (c->pins >> ir & 1))
+			c->irr |= (uint8_t)(1u << ir);
+	c->next_icw = 2;
+}
+
+static void ref_ocw2(struct ref_chip *c, uint8_t v)
+{
+	bool R = v & 0x80, SL = v & 0x40, EOI = v & 0x20;
+	int L = v & 7, ended;
+
+	if (EOI && !SL) {		/* non-specific EOI, rotating or not */
+		ended = ref_eoi(c);
+		if (R && ended >= 0)
+			c->bottom = (uint8_t)ended;
+	} else if (EOI && SL) {		/* specific EOI, rotating or not */
+		c->isr &= (uint8_t)~(1u << L);
+		if (R)
+			c->bottom = (uint8_t)L;
+	} else if (R && SL) {		/* set priority: L is the bottom */
+		c->bottom = (uint8_t)L;
+	} else if (!SL) {		/* set/clear rotate in AEOI mode */
+		c->rotate_in_aeoi = R;
+	}				/* R=0 SL=1 EOI=0: no operation */
+}
+
+static void ref_ocw3(struct ref_chip *c, uint8_t v)
+{
+	c->poll = v & 0x04;		/* pic.c's choice: P = 0 cancels a poll */
+	if (v & 0x02)			/* RR */
+		c->ris = v & 0x01;
+	if (v & 0x40)			/* ESMM */
+		c->smm = v & 0x20;
+}
+
+static void ref_data_write(struct ref_chip *c, uint8_t v)
+{
+	switch (c->next_icw) {
+	case 2:
+		c->t7_t3 = v & 0xf8;	/* 8086 mode: T7-T3, the IR fills bits 2-0 */
+		c->next_icw = !c->sngl ? 3 : c->ic4 ? 4 : 0;
+		break;
+	case 3:
+		c->icw3 = v;
+		c->next_icw = c->ic4 ? 4 : 0;
+		break;
+	case 4:
+		c->aeoi = v & 0x02;
+		c->sfnm = v & 0x10;	/* uPM, BUF, M/S: nothing to model */
+		c->next_icw = 0;
+		break;
+	default:
+		c->imr = v;		/* OCW1 */
+		break;
+	}
+}
+
+static void ref_out(struct ref *r, uint16_t port, uint8_t v)
+{
+	struct ref_chip *c = (port & 0x80) ? &r->s : &r->m;
+
+	switch (port) {
+	case 0x20: case 0xa0:
+		if (v & 0x10)
+			ref_icw1(c, v);
+		else if (v & 0x08)
+			ref_ocw3(c, v);
+		else
+			ref_ocw2(c, v);
+		break;
+	case 0x21: case 0xa1:
+		ref_data_write(c, v);
+		break;
+	case 0x4d0: case 0x4d1:
+		c = port == 0x4d1 ? &r->s : &r->m;
+		c->elcr = v & c->elcr_writable;
+		for (int ir = 0; ir < 8; ir++)	/* level inputs show their pin at once */
+			if (ref_is_level(c, ir))
+				c->irr = (uint8_t)((c->irr & ~(1u << ir)) | (c->pins & (1u << ir)));
+		break;
+	default:
+		return;
+	}
+	ref_wire(r);
+}
+
+/* The poll: the next RD pulse is an acknowledge; W7 = request, W2-W0 = IR. */
+static uint8_t ref_poll(struct ref *r, struct ref_chip *c)
+{
+	int ir = ref_resolve(c);
+
+	c->poll = false;
+	if (ir >= 0)
+		ref_ack(c, ir);
+	if (c == &r->s)
+		ref_slave_acked(r);
+	ref_wire(r);
+	return ir >= 0 ? (uint8_t)(0x80 | ir) : 0;
+}
+
+static uint8_t ref_in(struct ref *r, uint16_t port)
+{
+	struct ref_chip *c = (port & 0x80) ? &r->s : &r->m;
+
+	switch (port) {
+	case 0x20: case 0xa0: case 0x21: case 0xa1:
+		if (c->poll)
+			return ref_poll(r, c);
+		if (port & 1)
+			return c->imr;
+		return c->ris ? c->isr : c->irr;
+	case 0x4d0:
+		return r->m.elcr;
+	case 0x4d1:
+		return r->s.elcr;
+	default:
+		return 0xff;
+	}
+}
+
+/* The INTA sequence: no request is the master's IR7 (spurious), no state change. */
+static int ref_inta(struct ref *r)
+{
+	int ir = ref_resolve(&r->m), sir, vector;
+
+	if (ir < 0)
+		return r->m.t7_t3 | 7;
+	ref_ack(&r->m, ir);
+	if (!ref_cascaded(&r->m, ir)) {
+		vector = r->m.t7_t3 | ir;
+	} else {
+		sir = ref_resolve(&r->s);
+		if (sir >= 0)
+			ref_ack(&r->s, sir);
+		vector = r->s.t7_t3 | (sir >= 0 ? sir : 7);
+		ref_slave_acked(r);
+	}
+	ref_wire(r);
+	return vector;
+}
+
+static void ref_set_irq(struct ref *r, int irq, int level)
+{
+	if (irq < 0 || irq > 15 || irq == 2)
+		return;
+	ref_pin(irq < 8 ? &r->m : &r->s, irq & 7, level != 0);
+	ref_wire(r);
+}
+
+/* ---- comparison --------------------------------------------------------- */
+
 static struct pic pic;
-static struct shadow sh[2];
-static bool pin[16];
+static struct ref ref;
 
 static const uint16_t ports[] = {
 	PIC_MASTER_CMD, PIC_MASTER_DATA, PIC_SLAVE_CMD, PIC_SLAVE_DATA,
 	PIC_ELCR_MASTER, PIC_ELCR_SLAVE, 0x22,
 };
 
-/* Priority of the best bit in 'bits' (0 highest), 8 if none. */
-static int best_prio(uint8_t priority_add, uint8_t bits)
+#define SAME(what, model, reference) same(__LINE__, what, model, reference)
+
+static void same(int line, const char *what, int model, int reference)
 {
-	for (int p = 0; p < 8; p++)
-		if (bits & (1u << ((p + priority_add) & 7)))
-			return p;
-	return 8;
-}
-
-static uint8_t level_mask(const struct pic_chip *c)
-{
-	return c->level_triggered ? 0xff : c->elcr;
-}
-
-/* Bits of IRR that the edge/level rules below look at (not the cascade input). */
-static uint8_t checked_bits(int chip)
-{
-	return chip == PIC_MASTER ? (uint8_t)~(1u << PIC_CASCADE_IRQ) : 0xff;
-}
-
-static int spec_pending(const struct pic_chip *c, bool is_master);
-
-static void reset(void)
-{
-	pic_init(&pic);
-	memset(sh, 0, sizeof(sh));
-	memset(pin, 0, sizeof(pin));
-	sh[0].elcr_mask = 0xf8;
-	sh[1].elcr_mask = 0xde;
-	sh[0].icw3 = 1u << PIC_CASCADE_IRQ;
-	sh[1].icw3 = PIC_CASCADE_IRQ;
-	sh[0].state = sh[1].state = PIC_READY;
-}
-
-static void check_state(void)
-{
-	for (int i = 0; i < 2; i++) {
-		const struct pic_chip *c = &pic.chip[i];
-		uint8_t lv = level_mask(c) & checked_bits(i);
-		uint8_t pins = 0;
-
-		for (int j = 0; j < 8; j++)
-			pins |= (uint8_t)(pin[i * 8 + j] << j);
-		CHECK(c->isr == sh[i].isr);
-		CHECK(c->imr == sh[i].imr);
-		CHECK(c->elcr == sh[i].elcr);
-		CHECK((c->elcr & ~sh[i].elcr_mask) == 0);
-		CHECK(c->vector_base == sh[i].vector_base);
-		CHECK((c->vector_base & 7) == 0);
-		CHECK(c->init_state == sh[i].state);
-		CHECK(c->level_triggered == sh[i].ltim);
-		CHECK(c->auto_eoi == sh[i].aeoi);
-		CHECK(c->read_isr == sh[i].read_isr);
-		CHECK(c->poll == sh[i].poll);
-		CHECK(c->icw3 == sh[i].icw3);
-		CHECK(c->priority_add < 8);
-		/* the pin as last driven, and level inputs show it in IRR */
-		CHECK(((c->last_irr ^ pins) & checked_bits(i)) == 0);
-		CHECK(((c->irr ^ pins) & lv) == 0);
-	}
-	CHECK(pic_intr(&pic) == (spec_pending(&pic.chip[0], true) >= 0));
-	/* the slave's INT is the master's IR2 pin */
-	CHECK(!!(pic.chip[0].last_irr & (1u << PIC_CASCADE_IRQ)) ==
-	      (spec_pending(&pic.chip[1], false) >= 0));
-}
-
-/* IRR edge rules across one operation that is not an acknowledge. */
-static void check_edges(const uint8_t old_irr[2], int rising_irq)
-{
-	for (int i = 0; i < 2; i++) {
-		const struct pic_chip *c = &pic.chip[i];
-		uint8_t edge = (uint8_t)(~level_mask(c) & checked_bits(i));
-		uint8_t allowed = 0;
-
-		if (rising_irq >= 0 && rising_irq >> 3 == i)
-			allowed = (uint8_t)(1u << (rising_irq & 7));
-		CHECK((c->irr & ~old_irr[i] & edge & ~allowed) == 0);	/* no request from nowhere */
-		CHECK((old_irr[i] & ~c->irr & edge) == 0);		/* latched until INTA */
-	}
-}
-
-/*
- * The datasheet's priority resolver, written out from the rules rather than
- * from pic.c: the best unmasked request raises INT if it outranks the best
- * in-service input (in special mask mode masked in-service inputs do not
- * count); in special fully nested mode a master input with a slave may also
- * pass its own in-service bit.  Returns the IR or -1.
- */
-static int spec_pending(const struct pic_chip *c, bool is_master)
-{
-	uint8_t in_service = c->isr;
-	int rp = best_prio(c->priority_add, c->irr & ~c->imr), ip, irq;
-
-	if (rp == 8)
-		return -1;
-	if (c->special_mask)
-		in_service &= ~c->imr;
-	ip = best_prio(c->priority_add, in_service);
-	irq = (rp + c->priority_add) & 7;
-	if (rp < ip)
-		return irq;
-	if (c->special_fully_nested && rp == ip && is_master && !c->single_mode &&
-	    (c->icw3 & (1u << irq)))
-		return irq;
-	return -1;
-}
-
-/*
- * One chip was asked for an acknowledge and the resolver picked 'irq' (-1:
- * nothing).  The ISR gains exactly that bit (none in AEOI mode, or if it was
- * already in service: special fully nested mode), loses none, and an
- * edge-triggered request is consumed.
- */
-static void check_ack(int i, const struct pic_chip *before, int irq)
-{
-	const struct pic_chip *c = &pic.chip[i];
-	uint8_t gained = c->isr & ~before->isr, bit;
-
-	CHECK((before->isr & ~c->isr) == 0);		/* an acknowledge never ends service */
-	if (irq < 0) {
-		CHECK(gained == 0);
+	if (model == reference)
 		return;
-	}
-	bit = (uint8_t)(1u << irq);
-	if (before->auto_eoi) {
-		CHECK(gained == 0);
-		if (before->rotate_on_aeoi)
-			CHECK(c->priority_add == ((irq + 1) & 7));
-	} else if (before->isr & bit) {
-		CHECK(gained == 0);
-	} else {
-		CHECK(gained == bit);
-	}
-	if ((bit & checked_bits(i)) && !(level_mask(before) & bit))
-		CHECK(!(c->irr & bit));			/* edge request consumed */
-	sh[i].isr |= gained;
+	fprintf(stderr, "fuzz_pic.c:%d: %s: model 0x%x, reference 0x%x\n",
+		line, what, model, reference);
+	fuzz_fail(__FILE__, line, "model == reference");
 }
 
-static bool in_range(int v, uint8_t base)
+static void compare(void)
 {
-	return v >= base && v <= base + 7;
-}
-
-static void op_intack(void)
-{
+	struct pic_state_summary s;
 	struct pic before = pic;
-	bool intr = pic_intr(&pic);
-	int v, mi, si;
+	const struct ref_chip *rc[2] = { &ref.m, &ref.s };
 
-	CHECK(memcmp(&before, &pic, sizeof(pic)) == 0);	/* pic_intr is pure */
-	mi = spec_pending(&before.chip[0], true);
-	CHECK(intr == (mi >= 0));
-	v = pic_intack(&pic);
-	CHECK(v >= 0 && v <= 255);
-	CHECK(in_range(v, sh[0].vector_base) || in_range(v, sh[1].vector_base));
-	if (!intr) {
-		CHECK(v == (sh[0].vector_base | 7));		/* spurious IRQ 7, no state change */
-		CHECK(memcmp(&before, &pic, sizeof(pic)) == 0);
-		return;
-	}
-	check_ack(PIC_MASTER, &before.chip[0], mi);
-	if (!before.chip[0].single_mode && (before.chip[0].icw3 & (1u << mi))) {
-		si = spec_pending(&before.chip[1], false);
-		check_ack(PIC_SLAVE, &before.chip[1], si);
-		CHECK(v == (si >= 0 ? sh[1].vector_base + si : (sh[1].vector_base | 7)));
-	} else {
-		CHECK(v == sh[0].vector_base + mi);
-		CHECK(memcmp(&before.chip[1], &pic.chip[1], sizeof(pic.chip[1])) == 0);
+	SAME("INTR", pic_intr(&pic), ref_resolve(&ref.m) >= 0);
+	CHECK(memcmp(&before, &pic, sizeof(pic)) == 0);	/* pic_intr() is pure */
+	pic_summary(&pic, &s);
+	for (int i = 0; i < 2; i++) {
+		SAME(i ? "slave IRR" : "master IRR", s.irr[i], rc[i]->irr);
+		SAME(i ? "slave ISR" : "master ISR", s.isr[i], rc[i]->isr);
+		SAME(i ? "slave IMR" : "master IMR", s.imr[i], rc[i]->imr);
 	}
 }
 
-static void op_out(uint16_t port, uint8_t val)
+/* What the next INTA and a poll of either chip would give, on copies. */
+static void probe(void)
 {
-	int i = (port == PIC_SLAVE_CMD || port == PIC_SLAVE_DATA || port == PIC_ELCR_SLAVE);
-	struct shadow *s = &sh[i];
-	const struct pic_chip *c = &pic.chip[i];
-	uint8_t old_irr[2] = { pic.chip[0].irr, pic.chip[1].irr };
-	bool icw1 = false;
-	int p;
+	struct pic p;
+	struct ref r;
 
-	switch (port) {
-	case PIC_MASTER_CMD:
-	case PIC_SLAVE_CMD:
-		if (val & 0x10) {			/* ICW1 */
-			icw1 = true;
-			s->isr = s->imr = 0;
-			s->state = PIC_WAIT_ICW2;
-			s->ic4 = val & 1;
-			s->sngl = val & 2;
-			s->ltim = val & 8;
-			s->aeoi = s->read_isr = s->poll = false;
-		} else if (val & 0x08) {		/* OCW3 */
-			s->poll = val & 4;
-			if (val & 2)
-				s->read_isr = val & 1;
-		} else {				/* OCW2 */
-			switch (val & 0xe0) {
-			case 0x20: case 0xa0:		/* non-specific EOI: the best in service */
-				p = best_prio(c->priority_add, s->isr);
-				if (p < 8)
-					s->isr &= (uint8_t)~(1u << ((p + c->priority_add) & 7));
-				break;
-			case 0x60: case 0xe0:		/* specific EOI */
-				s->isr &= (uint8_t)~(1u << (val & 7));
-				break;
-			}
-		}
-		break;
-	case PIC_MASTER_DATA:
-	case PIC_SLAVE_DATA:
-		switch (s->state) {
-		case PIC_WAIT_ICW2:
-			s->vector_base = val & 0xf8;
-			s->state = s->sngl ? (s->ic4 ? PIC_WAIT_ICW4 : PIC_READY) : PIC_WAIT_ICW3;
-			break;
-		case PIC_WAIT_ICW3:
-			s->icw3 = val;
-			s->state = s->ic4 ? PIC_WAIT_ICW4 : PIC_READY;
-			break;
-		case PIC_WAIT_ICW4:
-			s->aeoi = val & 2;
-			s->state = PIC_READY;
-			break;
-		case PIC_READY:
-			s->imr = val;
-			break;
-		}
-		break;
-	case PIC_ELCR_MASTER:
-	case PIC_ELCR_SLAVE:
-		s->elcr = val & s->elcr_mask;
-		break;
+	p = pic; r = ref;
+	SAME("next INTA vector", pic_intack(&p), ref_inta(&r));
+	for (int i = 0; i < 2; i++) {
+		uint16_t cmd = i ? PIC_SLAVE_CMD : PIC_MASTER_CMD;
+
+		p = pic; r = ref;
+		pic_port_write(&p, cmd, 0x0c);
+		ref_out(&r, cmd, 0x0c);
+		SAME(i ? "slave poll probe" : "master poll probe",
+		     pic_port_read(&p, cmd), ref_in(&r, cmd));
 	}
-	pic_port_write(&pic, port, val);
-	if (!icw1)
-		check_edges(old_irr, -1);
-}
-
-static void op_in(uint16_t port)
-{
-	int i = (port == PIC_SLAVE_CMD || port == PIC_SLAVE_DATA || port == PIC_ELCR_SLAVE);
-	struct shadow *s = &sh[i];
-	struct pic before = pic;
-	uint8_t old_irr[2] = { pic.chip[0].irr, pic.chip[1].irr };
-	uint8_t v = pic_port_read(&pic, port);
-	int irq;
-
-	switch (port) {
-	case PIC_MASTER_CMD: case PIC_MASTER_DATA:
-	case PIC_SLAVE_CMD: case PIC_SLAVE_DATA:
-		if (s->poll) {
-			s->poll = false;
-			/* a poll is an INTA on this chip alone: 0x80|IR, or 0 */
-			irq = spec_pending(&before.chip[i], i == PIC_MASTER);
-			CHECK(v == (irq < 0 ? 0 : 0x80 | irq));
-			check_ack(i, &before.chip[i], irq);
-			if (irq < 0)
-				CHECK(before.chip[i].irr == pic.chip[i].irr);
-			return;
-		}
-		if (port == PIC_MASTER_DATA || port == PIC_SLAVE_DATA)
-			CHECK(v == s->imr);
-		else
-			CHECK(v == (s->read_isr ? s->isr : before.chip[i].irr));
-		break;
-	case PIC_ELCR_MASTER: case PIC_ELCR_SLAVE:
-		CHECK(v == s->elcr);
-		break;
-	default:
-		CHECK(v == 0xff);
-		break;
-	}
-	CHECK(memcmp(&before, &pic, sizeof(pic)) == 0);	/* a plain read changes nothing */
-	check_edges(old_irr, -1);
-}
-
-static void op_irq(int irq, int level)
-{
-	uint8_t old_irr[2] = { pic.chip[0].irr, pic.chip[1].irr };
-	int rising = -1;
-
-	if (irq >= 0 && irq < 16 && irq != PIC_CASCADE_IRQ) {
-		if (level && !pin[irq])
-			rising = irq;
-		pin[irq] = level != 0;
-	}
-	pic_set_irq(&pic, irq, level);
-	check_edges(old_irr, rising);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = { data, size };
 
-	reset();
-	check_state();
+	pic_init(&pic);
+	ref_power_on(&ref);
+	compare();
 	while (fz_more(&f)) {
 		uint8_t op = fz_u8(&f) % 6, b;
 		uint16_t port;
@@ -363,10 +413,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (op) {
 		case 0:
 			port = FZ_PICK(&f, ports);
-			op_out(port, fz_u8(&f));
+			b = fz_u8(&f);
+			pic_port_write(&pic, port, b);
+			ref_out(&ref, port, b);
 			break;
 		case 1:
-			op_in(FZ_PICK(&f, ports));
+			port = FZ_PICK(&f, ports);
+			SAME("IN", pic_port_read(&pic, port), ref_in(&ref, port));
 			break;
 		case 2:
 			b = fz_u8(&f);
@@ -375,23 +428,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				irq += 16;
 			else if (b & 0x20)
 				irq = -1;
-			op_irq(irq, b >> 7);
+			pic_set_irq(&pic, irq, b >> 7);
+			ref_set_irq(&ref, irq, b >> 7);
 			break;
 		case 3:
-			op_intack();
+			SAME("INTA vector", pic_intack(&pic), ref_inta(&ref));
 			break;
 		case 4:
 			if (pic_intr(&pic))
-				op_intack();
+				SAME("INTA vector", pic_intack(&pic), ref_inta(&ref));
 			break;
 		case 5:
 			irq = fz_u8(&f) & 15;
-			op_irq(irq, 1);
-			check_state();
-			op_irq(irq, 0);
+			pic_set_irq(&pic, irq, 1);
+			ref_set_irq(&ref, irq, 1);
+			compare();
+			pic_set_irq(&pic, irq, 0);
+			ref_set_irq(&ref, irq, 0);
 			break;
 		}
-		check_state();
+		compare();
+		probe();
 	}
 	return 0;
 }

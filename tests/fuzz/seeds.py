@@ -58,6 +58,20 @@ write("pic", "spurious", pic_init() + pic_out(0x21, 0) + pic_irq(7, 1) + pic_irq
 write("pic", "special-mask-sfnm", pic_init(icw4=0x11) + pic_out(0x21, 0) + pic_out(0xa1, 0) +
       pic_pulse(10) + INJ + pic_pulse(9) + INJ + pic_out(0x20, 0x68) + pic_out(0x21, 0x04) +
       pic_pulse(1) + INJ + pic_out(0x20, 0x48) + pic_out(0x20, 0x61))
+# special mask mode with the in-service level left unmasked, then a non-specific EOI
+write("pic", "special-mask-unmasked", pic_init() + pic_pulse(3) + INJ + pic_out(0x20, 0x68) +
+      pic_out(0x21, 0x80) + pic_pulse(5) + INJ + pic_pulse(6) + INJ + pic_out(0x21, 0x08) +
+      pic_out(0x20, 0x20) + pic_out(0x20, 0x0b) + pic_in(0x20) + pic_out(0x20, 0xa0))
+# master in SFNM: IRQ9, IRQ3 held, IRQ8 nests; the slave-then-master EOI protocol
+write("pic", "sfnm-nesting", pic_init() + pic_out(0x20, 0x11) + pic_out(0x21, 0x08) +
+      pic_out(0x21, 0x04) + pic_out(0x21, 0x11) + pic_pulse(9) + INJ + pic_pulse(3) + INJ +
+      pic_pulse(8) + INJ + pic_out(0xa0, 0x20) + pic_out(0xa0, 0x0b) + pic_in(0xa0) +
+      pic_out(0xa0, 0x20) + pic_in(0xa0) + pic_out(0x20, 0x20) + INJ)
+# polling through the cascade, and rotation on the slave
+write("pic", "poll-cascade-rotate", pic_init() + pic_pulse(9) + pic_pulse(1) + pic_out(0x20, 0x0c) +
+      pic_in(0x20) + pic_out(0x20, 0x20) + pic_out(0x20, 0x0c) + pic_in(0x20) + pic_out(0xa0, 0x0c) +
+      pic_in(0xa0) + pic_out(0xa0, 0xa0) + pic_out(0x20, 0x20) + pic_pulse(9) + pic_pulse(15) +
+      pic_out(0x20, 0x0c) + pic_in(0x21) + pic_out(0xa0, 0x0c) + pic_in(0xa1) + pic_out(0xa0, 0xc4))
 
 # ---- fuzz_pit: start byte; 0 OUT p v, 1 IN p, 2 ADV s n, 3 UPDATE, 4 GATE b, 5 OUTPIN b,
 #      6 NEXT, 7 LATCH b; ports 0x40 0x41 0x42 0x43 0x61 0x44; scales 1 100 838 10us 1ms 55ms 1s 2^40

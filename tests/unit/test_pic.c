@@ -242,6 +242,78 @@ static void test_special_mask(void)
 	ok(!pic_intr(&p), "special mask reset: IRQ3 blocks IRQ6 again");
 }
 
+/*
+ * Special mask mode per the datasheet ("Special Mask Mode"): "when a mask
+ * bit is set in OCW1, it inhibits further interrupts at that level and
+ * enables interrupts from all other levels (lower as well as higher) that
+ * are not masked."  So an in-service level that is *not* masked no longer
+ * holds off lower levels either; only the mask does.  (QEMU keeps blocking
+ * with unmasked in-service levels; Bochs follows the datasheet.)
+ */
+static void test_special_mask_unmasked_isr(void)
+{
+	struct pic p;
+
+	bios_init(&p, 0x01);
+	pulse(&p, 3);
+	is(pic_intack(&p), 0x0b, "SMM: IRQ3 acknowledged");
+	wr(&p, 0x20, SMM_SET);
+	wr(&p, 0x21, 0x80);		/* only IR7 masked; IR3, in service, is not */
+	pulse(&p, 5);
+	ok(pic_intr(&p), "SMM: lower IRQ5 enabled although unmasked IRQ3 is in service");
+	is(pic_intack(&p), 0x0d, "SMM: IRQ5 delivered inside IRQ3's handler");
+	is(isr(&p, 0), 0x28, "SMM: IRQ3 and IRQ5 in service");
+	pulse(&p, 6);
+	ok(pic_intr(&p), "SMM: IRQ6, lower than both in-service levels, enabled too");
+	is(pic_intack(&p), 0x0e, "SMM: IRQ6 delivered");
+	is(isr(&p, 0), 0x68, "SMM: IRQ3, IRQ5, IRQ6 in service");
+	pulse(&p, 7);
+	ok(!pic_intr(&p), "SMM: masked IRQ7 inhibited");
+	/* An IS bit still holds off a new request at its own level: the mode
+	 * lifts the inhibition of *other* levels only. */
+	pulse(&p, 5);
+	ok(!pic_intr(&p), "SMM: IRQ5 does not re-enter its own handler");
+	pulse(&p, 1);
+	is(pic_intack(&p), 0x09, "SMM: higher IRQ1 delivered as well");
+	wr(&p, 0x20, SMM_RESET);
+	wr(&p, 0x21, 0x00);
+	ok(!pic_intr(&p), "SMM reset: IRQ1 in service blocks pending IRQ5 and IRQ7 again");
+	is(irr(&p, 0), 0xa0, "SMM reset: IRQ5 and IRQ7 still pending");
+}
+
+/*
+ * Datasheet, "End of Interrupt (EOI)": "an IS bit that is masked by an IMR
+ * bit will not be cleared by a non-specific EOI if the 8259A is in the
+ * Special Mask Mode".  The non-specific EOI then ends the highest-priority
+ * in-service level that is not masked.
+ */
+static void test_special_mask_eoi(void)
+{
+	struct pic p;
+
+	bios_init(&p, 0x01);
+	pulse(&p, 3);
+	pic_intack(&p);
+	wr(&p, 0x20, SMM_SET);
+	wr(&p, 0x21, 0x08);		/* the handler masks its own level */
+	pulse(&p, 5);
+	is(pic_intack(&p), 0x0d, "SMM EOI: IRQ5 inside IRQ3's handler");
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x08, "SMM: non-specific EOI skips masked IS3, ends IRQ5");
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x08, "SMM: with only masked IS bits, non-specific EOI clears nothing");
+	wr(&p, 0x20, ROT_EOI);
+	is(isr(&p, 0), 0x08, "SMM: nor does rotate on non-specific EOI");
+	pulse(&p, 0);
+	pulse(&p, 1);
+	is(pic_intack(&p), 0x08, "SMM: and it did not rotate (IRQ0 still beats IRQ1)");
+	wr(&p, 0x20, SPECIFIC_EOI | 0);
+	wr(&p, 0x21, 0x00);
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x00, "SMM: once IR3 is unmasked, non-specific EOI ends it");
+	is(pic_intack(&p), 0x09, "SMM: pending IRQ1 follows");
+}
+
 static void test_poll(void)
 {
 	struct pic p;
@@ -283,6 +355,41 @@ static void test_poll_cascade(void)
 	is(rd(&p, 0x20), 0x82, "IRQ10 still waits on the slave: polling the master finds IR2 again");
 	wr(&p, 0xa0, POLL);
 	is(rd(&p, 0xa0), 0x82, "poll slave: 0x82, IRQ10 (slave IR2)");
+
+	/*
+	 * Both chips with normal EOI.  Each poll read is an acknowledge on
+	 * its own chip: it sets that chip's IS bit, and the priority rules
+	 * decide as for INT.
+	 */
+	bios_init(&p, 0x01);
+	pulse(&p, 9);
+	pulse(&p, 1);
+	wr(&p, 0x20, POLL);
+	is(rd(&p, 0x20), 0x81, "poll master: IRQ1 beats the cascade IR2");
+	wr(&p, 0x20, POLL);
+	is(rd(&p, 0x20), 0x00, "poll master: IR2 is below IRQ1 in service, nothing");
+	wr(&p, 0x20, EOI);
+	wr(&p, 0x20, POLL);
+	is(rd(&p, 0x21), 0x82, "poll master (through the data port): IR2, the slave");
+	is(isr(&p, 0), 0x04, "master poll set master IS2");
+	is(isr(&p, 1), 0x00, "master poll did not touch the slave");
+	pulse(&p, 8);
+	wr(&p, 0xa0, POLL);
+	is(rd(&p, 0xa0), 0x80, "poll slave: IRQ8 (slave IR0) beats IRQ9");
+	is(isr(&p, 1), 0x01, "slave poll set slave IS0");
+	wr(&p, 0xa0, POLL);
+	is(rd(&p, 0xa0), 0x00, "poll slave again: IRQ9 below IRQ8 in service, nothing");
+	is(irr(&p, 1), 0x02, "IRQ9 still requested");
+	ok(!pic_intr(&p), "no INTR: master IR2 in service");
+	wr(&p, 0xa0, EOI);
+	wr(&p, 0x20, EOI);
+	ok(pic_intr(&p), "after both EOIs the slave's IRQ9 raises INTR again");
+	wr(&p, 0x20, POLL);
+	is(rd(&p, 0x20), 0x82, "poll master: IR2 again");
+	wr(&p, 0xa0, POLL);
+	is(rd(&p, 0xa0), 0x81, "poll slave: IRQ9");
+	ok(isr(&p, 0) == 0x04 && isr(&p, 1) == 0x02, "master IS2 and slave IS1 set by the polls");
+	ok(!pic_intr(&p), "nothing left");
 }
 
 static void test_elcr(void)
@@ -391,6 +498,132 @@ static void test_cascade(void)
 	is(pic_intack(&p), 0x71, "SFNM: IRQ9 nests inside IRQ10 (same master IR2)");
 }
 
+/*
+ * Special fully nested mode, the other half (datasheet, "The Special Fully
+ * Nest Mode"): while a slave request is in service the slave is not locked
+ * out of the master's priority logic, so a *higher* request inside that
+ * slave gets through; but the master's IR2 is still in service, so master
+ * inputs of lower priority than IR2 stay inhibited as in the fully nested
+ * mode.  On exit, software sends a non-specific EOI to the slave, reads the
+ * slave's ISR, and EOIs the master only if it is empty.
+ */
+static void test_sfnm_nesting(void)
+{
+	struct pic p;
+
+	pic_init(&p);
+	wr(&p, 0x20, 0x11); wr(&p, 0x21, 0x08); wr(&p, 0x21, 0x04); wr(&p, 0x21, 0x11);	/* master: SFNM */
+	wr(&p, 0xa0, 0x11); wr(&p, 0xa1, 0x70); wr(&p, 0xa1, 0x02); wr(&p, 0xa1, 0x01);
+	pulse(&p, 9);
+	is(pic_intack(&p), 0x71, "SFNM: IRQ9 (slave IR1)");
+	is(isr(&p, 0), 0x04, "SFNM: master IR2 in service");
+	pulse(&p, 3);
+	ok(!pic_intr(&p), "SFNM: IRQ3, below the cascade IR2, is blocked during IRQ9");
+	pulse(&p, 10);
+	ok(!pic_intr(&p), "SFNM: IRQ10, below IRQ9 on the slave, is blocked too");
+	pulse(&p, 8);
+	ok(pic_intr(&p), "SFNM: IRQ8, above IRQ9 on the slave, gets through");
+	is(pic_intack(&p), 0x70, "SFNM: IRQ8 nests inside IRQ9");
+	is(isr(&p, 0), 0x04, "SFNM: master ISR still just IR2");
+	is(isr(&p, 1), 0x03, "SFNM: slave IR0 and IR1 in service");
+	ok(!pic_intr(&p), "SFNM: IRQ3 still blocked during IRQ8");
+	/* IRQ8's handler returns: slave EOI, slave ISR not empty, no master EOI */
+	wr(&p, 0xa0, EOI);
+	wr(&p, 0xa0, READ_ISR);
+	is(rd(&p, 0xa0), 0x02, "SFNM: after IRQ8's EOI the slave still serves IRQ9");
+	ok(!pic_intr(&p), "SFNM: IRQ3 and IRQ10 wait for IRQ9");
+	/* IRQ9's handler returns: slave ISR now empty, so the master EOI too */
+	wr(&p, 0xa0, EOI);
+	is(rd(&p, 0xa0), 0x00, "SFNM: slave ISR empty after IRQ9's EOI");
+	/* the slave, idle again, raises INT for IRQ10, and SFNM passes it */
+	ok(pic_intr(&p), "SFNM: slave's IRQ10 passes master IS2 before the master EOI");
+	is(pic_intack(&p), 0x72, "SFNM: IRQ10, not IRQ3 (still below IR2 in service)");
+	wr(&p, 0xa0, EOI);
+	is(rd(&p, 0xa0), 0x00, "SFNM: slave ISR empty after IRQ10's EOI");
+	ok(!pic_intr(&p), "SFNM: IRQ3 waits for the master's EOI");
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x00, "SFNM: one master EOI ends the cascade's service");
+	is(pic_intack(&p), 0x0b, "SFNM: and last IRQ3");
+}
+
+/*
+ * Rotation applied to the slave chip (datasheet, "Automatic Rotation" and
+ * "Specific Rotation"): OCW2 written to 0xA0 moves the slave's priorities
+ * only; the master keeps its own order.
+ */
+static void test_slave_rotation(void)
+{
+	struct pic p;
+
+	bios_init(&p, 0x01);
+	pulse(&p, 8);
+	is(pic_intack(&p), 0x70, "slave rotation: IRQ8 first");
+	wr(&p, 0xa0, ROT_EOI);		/* slave IR0 becomes lowest */
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 1), 0x00, "slave rotate on non-specific EOI clears slave ISR");
+	pulse(&p, 8);
+	pulse(&p, 15);
+	is(pic_intack(&p), 0x77, "after rotation slave IR7 (IRQ15) beats IR0 (IRQ8)");
+	is(isr(&p, 1), 0x80, "and it is a real IRQ15 (slave ISR bit 7)");
+	wr(&p, 0xa0, EOI);
+	wr(&p, 0x20, EOI);
+	is(pic_intack(&p), 0x70, "then IRQ8");
+	wr(&p, 0xa0, EOI);
+	wr(&p, 0x20, EOI);
+	pulse(&p, 1);
+	pulse(&p, 0);
+	is(pic_intack(&p), 0x08, "the master was not rotated: IRQ0 beats IRQ1");
+	wr(&p, 0x20, EOI);
+	is(pic_intack(&p), 0x09, "then IRQ1");
+	wr(&p, 0x20, EOI);
+
+	/* Rotate on specific EOI and set priority, on the slave. */
+	pulse(&p, 12);
+	is(pic_intack(&p), 0x74, "IRQ12");
+	wr(&p, 0xa0, ROT_SPEC_EOI | 4);	/* slave order 5,6,7,0,1,2,3,4 */
+	wr(&p, 0x20, EOI);
+	pulse(&p, 12);
+	pulse(&p, 11);
+	pulse(&p, 14);
+	is(pic_intack(&p), 0x76, "after rotate on specific EOI 4: IRQ14 first");
+	wr(&p, 0xa0, EOI);
+	wr(&p, 0x20, EOI);
+	is(pic_intack(&p), 0x73, "then IRQ11 (IR3)");
+	wr(&p, 0xa0, EOI);
+	wr(&p, 0x20, EOI);
+	is(pic_intack(&p), 0x74, "IRQ12 (IR4) last");
+	wr(&p, 0xa0, EOI);
+	wr(&p, 0x20, EOI);
+	wr(&p, 0xa0, SET_PRIO | 1);	/* slave order 2,...,7,0,1 */
+	pulse(&p, 9);
+	pulse(&p, 10);
+	is(pic_intack(&p), 0x72, "slave set priority (IR1 lowest): IRQ10 beats IRQ9");
+	wr(&p, 0xa0, EOI);
+	wr(&p, 0x20, EOI);
+
+	/* Automatic rotation: the slave in AEOI with rotate-in-AEOI set. */
+	pic_init(&p);
+	wr(&p, 0x20, 0x11); wr(&p, 0x21, 0x08); wr(&p, 0x21, 0x04); wr(&p, 0x21, 0x01);
+	wr(&p, 0xa0, 0x11); wr(&p, 0xa1, 0x70); wr(&p, 0xa1, 0x02); wr(&p, 0xa1, 0x03);
+	wr(&p, 0xa0, ROT_AEOI_SET);
+	pulse(&p, 9);
+	is(pic_intack(&p), 0x71, "slave AEOI rotation: IRQ9");
+	is(isr(&p, 1), 0x00, "slave AEOI: no slave ISR bit");
+	wr(&p, 0x20, EOI);
+	pulse(&p, 9);
+	pulse(&p, 8);
+	pulse(&p, 10);
+	is(pic_intack(&p), 0x72, "IRQ9 went last: IRQ10 (IR2) now highest");
+	wr(&p, 0x20, EOI);
+	is(pic_intack(&p), 0x70, "IRQ10 went last: IRQ8 (IR0) next, IRQ9 (IR1) after it");
+	wr(&p, 0x20, EOI);
+	is(pic_intack(&p), 0x71, "IRQ9 last");
+	wr(&p, 0x20, EOI);
+	pulse(&p, 1);
+	pulse(&p, 0);
+	is(pic_intack(&p), 0x08, "master in normal EOI did not rotate: IRQ0 first");
+}
+
 static void test_spurious(void)
 {
 	struct pic p;
@@ -452,10 +685,14 @@ int main(void)
 	test_rotation();
 	test_aeoi();
 	test_special_mask();
+	test_special_mask_unmasked_isr();
+	test_special_mask_eoi();
 	test_poll();
 	test_elcr();
 	test_edge_vs_level();
 	test_cascade();
+	test_sfnm_nesting();
+	test_slave_rotation();
 	test_spurious();
 	test_mask_and_read_registers();
 	return done_testing();
