@@ -88,26 +88,39 @@ bool guest_virt_to_phys(struct vm *vm, const struct kvm_sregs *s, uint64_t gva, 
 	return false;
 }
 
+/* Fetch the registers once; false (and a line saying why) if KVM would not give them. */
+static bool fetch_registers(struct vcpu *vcpu, struct kvm_regs *r, struct kvm_sregs *s, FILE *out)
+{
+	int err;
+
+	if ((err = kvm_get_regs(vcpu->fd, r)) < 0 || (err = kvm_get_sregs(vcpu->fd, s)) < 0) {
+		fprintf(out, "  (registers unavailable: %s)\n", strerror(-err));
+		return false;
+	}
+	return true;
+}
+
+static void print_registers(const struct kvm_regs *r, const struct kvm_sregs *s, FILE *out)
+{
+	fprintf(out, "  cpu mode: %s\n", cpu_mode_name(s));
+	fprintf(out, "  rip=%016llx rflags=%08llx\n", r->rip, r->rflags);
+	fprintf(out, "  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n", r->rax, r->rbx, r->rcx, r->rdx);
+	fprintf(out, "  rsi=%016llx rdi=%016llx rsp=%016llx rbp=%016llx\n", r->rsi, r->rdi, r->rsp, r->rbp);
+	fprintf(out, "  cs=%04x (base %08llx) ds=%04x ss=%04x (base %08llx)\n",
+		s->cs.selector, s->cs.base, s->ds.selector, s->ss.selector, s->ss.base);
+	fprintf(out, "  cr0=%08llx cr2=%016llx cr3=%016llx cr4=%08llx efer=%llx\n",
+		s->cr0, s->cr2, s->cr3, s->cr4, s->efer);
+	fprintf(out, "  idt base=%016llx limit=%04x  gdt base=%016llx limit=%04x\n",
+		s->idt.base, s->idt.limit, s->gdt.base, s->gdt.limit);
+}
+
 void diagnose_registers(struct vcpu *vcpu, FILE *out)
 {
 	struct kvm_regs r;
 	struct kvm_sregs s;
-	int err;
 
-	if ((err = kvm_get_regs(vcpu->fd, &r)) < 0 || (err = kvm_get_sregs(vcpu->fd, &s)) < 0) {
-		fprintf(out, "  (registers unavailable: %s)\n", strerror(-err));
-		return;
-	}
-	fprintf(out, "  cpu mode: %s\n", cpu_mode_name(&s));
-	fprintf(out, "  rip=%016llx rflags=%08llx\n", r.rip, r.rflags);
-	fprintf(out, "  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n", r.rax, r.rbx, r.rcx, r.rdx);
-	fprintf(out, "  rsi=%016llx rdi=%016llx rsp=%016llx rbp=%016llx\n", r.rsi, r.rdi, r.rsp, r.rbp);
-	fprintf(out, "  cs=%04x (base %08llx) ds=%04x ss=%04x (base %08llx)\n",
-		s.cs.selector, s.cs.base, s.ds.selector, s.ss.selector, s.ss.base);
-	fprintf(out, "  cr0=%08llx cr2=%016llx cr3=%016llx cr4=%08llx efer=%llx\n",
-		s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
-	fprintf(out, "  idt base=%016llx limit=%04x  gdt base=%016llx limit=%04x\n",
-		s.idt.base, s.idt.limit, s.gdt.base, s.gdt.limit);
+	if (fetch_registers(vcpu, &r, &s, out))
+		print_registers(&r, &s, out);
 }
 
 bool regs_are_reset_state(const struct kvm_regs *r, const struct kvm_sregs *s)
@@ -145,9 +158,10 @@ void diagnose_shutdown(struct vcpu *vcpu, FILE *out)
 	struct kvm_regs r;
 	struct kvm_sregs s;
 
-	diagnose_registers(vcpu, out);
-	if (kvm_get_regs(vcpu->fd, &r) < 0 || kvm_get_sregs(vcpu->fd, &s) < 0 ||
-	    !regs_are_reset_state(&r, &s))
+	if (!fetch_registers(vcpu, &r, &s, out))
+		return;
+	print_registers(&r, &s, out);
+	if (!regs_are_reset_state(&r, &s))
 		return;
 	fprintf(out, "  these are the CPU's reset values, not the state of the fault: on AMD SVM\n"
 		     "  hosts KVM resets the vCPU when it intercepts the shutdown, before KVM_RUN\n"
