@@ -255,11 +255,15 @@ static bool handle_hlt(struct vcpu *vcpu)
  * Check the INTR "pin" before entering the guest (chapter 3).
  *
  * A real CPU samples INTR at instruction boundaries when EFLAGS.IF = 1.
- * KVM_INTERRUPT is our way to present one vector, but KVM accepts it only
- * when the guest can take it now: run->ready_for_interrupt_injection and
- * run->if_flag (both as of the last exit).  If it cannot, we set
+ * KVM_INTERRUPT is our way to present one vector, and without an in-kernel
+ * irqchip KVM checks nothing: kvm_vcpu_ioctl_interrupt() queues the vector
+ * unconditionally and the next entry delivers it, ready or not.  Deciding
+ * *when* is our job.  KVM tells us after every exit:
+ * run->ready_for_interrupt_injection (kvm_vcpu_ready_for_interrupt_injection():
+ * IF=1, no STI/MOV SS interrupt shadow, no event of KVM's own pending) and
+ * run->if_flag.  We inject only when the guest is ready; otherwise we set
  * run->request_interrupt_window: KVM then enters the guest and exits with
- * KVM_EXIT_IRQ_WINDOW_OPEN as soon as IF=1 and no STI/MOV SS shadow blocks.
+ * KVM_EXIT_IRQ_WINDOW_OPEN as soon as an interrupt could be delivered.
  *
  * The PIC is acknowledged (INTA: IRR -> ISR) only when we really inject,
  * never earlier: an acknowledged but undelivered vector would be lost.  And
