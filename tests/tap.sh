@@ -16,10 +16,11 @@ GUEST="$top_builddir/guest"
 
 ok() {
 	tap_n=$((tap_n + 1))
+	# printf, not echo: dash's echo would turn a "\n" in a name into a line break
 	if [ "$1" -eq 0 ]; then
-		echo "ok $tap_n - ${tap_prefix:-}$2"
+		printf '%s\n' "ok $tap_n - ${tap_prefix:-}$2"
 	else
-		echo "not ok $tap_n - ${tap_prefix:-}$2"
+		printf '%s\n' "not ok $tap_n - ${tap_prefix:-}$2"
 		tap_fail=$((tap_fail + 1))
 	fi
 }
