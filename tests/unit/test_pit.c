@@ -373,6 +373,82 @@ static uint8_t status(int ch)
 }
 
 /*
+ * Mode 3, a new count while counting (datasheet 231164, mode 3): "Writing a
+ * new count while counting does not affect the current counting sequence"
+ * and, without a trigger, the new count "will be loaded at the end of the
+ * current half-cycle" - not at the end of the period as in mode 2.  OUT
+ * changes state at that instant as it would have anyway, and the next half
+ * uses the new N: for an odd N the low half is (N-1)/2 clocks, the high half
+ * (N+1)/2, and the counter holds N-1 after each reload (datasheet "odd
+ * counts": N-1 is loaded, then decremented by two).
+ *
+ * N = 10 (high clocks 0-4, low 5-9).  At clock 2, during the high half,
+ * write 5: clocks 2-4 still count the old sequence (10 - 2k), clock 5 ends
+ * the half-cycle, OUT falls and 5 is loaded; low for 2 clocks (5, 6), high
+ * for 3 (7-9), low for 2 (10, 11), high at 12.
+ */
+static void test_mode3_deferred_reload(void)
+{
+	static const int out[] = { 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1 };
+	static const uint16_t cnt[] = { 10, 8, 6, 4, 2, 4, 2, 4, 2, 0, 4, 2, 4 };
+
+	reset();
+	program(0, 3);
+	load16(0, 10);
+	at(2);
+	outb(0x40, 5); outb(0x40, 0);
+	ok(status(0) & 0x40, "mode 3 reload: null count set while the new count waits");
+	is(pit_next_event_ns(&pit), t0 + clocks(5), "mode 3 reload: OUT still falls at the old half-cycle end");
+	for (unsigned k = 2; k < 13; k++) {
+		at(k);
+		is(pit_out(&pit, 0), out[k], "mode 3 reload in the high half: OUT at clock %u", k);
+		is(latch16(0), cnt[k], "mode 3 reload in the high half: count at clock %u", k);
+		if (k == 4)
+			ok(status(0) & 0x40, "mode 3 reload: null count still set at clock 4");
+		if (k != 5)
+			continue;
+		ok(!(status(0) & 0x40), "mode 3 reload: null count clear once loaded at the half-cycle end");
+		is(pit_next_event_ns(&pit), t0 + clocks(7), "mode 3 reload: the new low half lasts (5-1)/2 clocks");
+	}
+
+	/* IRQ0 sees the fall at 5 and the rise at 7, nothing at 10 (the old period end) */
+	reset();
+	program(0, 3);
+	load16(0, 10);
+	at(2);
+	outb(0x40, 5); outb(0x40, 0);
+	nrec = 0;
+	at(6); pit_update(&pit);
+	ok(nrec == 1 && rec[0] == 0, "mode 3 reload: IRQ0 falls at the half-cycle end");
+	at(8); pit_update(&pit);
+	ok(nrec == 2 && rec[1] == 1, "mode 3 reload: IRQ0 rises after the new low half");
+	/* a late update across the reload still delivers the rise (7) */
+	reset();
+	program(0, 3);
+	load16(0, 10);
+	at(2);
+	outb(0x40, 5); outb(0x40, 0);
+	nrec = 0;
+	at(8); pit_update(&pit);
+	ok(nrec == 2 && rec[0] == 0 && rec[1] == 1, "mode 3 reload: late update delivers the rise at 7");
+
+	/* Written during the low half: loaded when that half ends, at 10,
+	 * which starts a high half of the new N = 6 (3 high, 3 low). */
+	reset();
+	program(0, 3);
+	load16(0, 10);
+	at(6);
+	outb(0x40, 6); outb(0x40, 0);
+	at(9); ok(!pit_out(&pit, 0), "mode 3 reload in the low half: old low half runs to its end");
+	is(latch16(0), 2, "mode 3 reload in the low half: old count at clock 9");
+	at(10); ok(pit_out(&pit, 0), "mode 3 reload in the low half: OUT rises at clock 10");
+	is(latch16(0), 6, "mode 3 reload in the low half: new count loaded at clock 10");
+	at(12); ok(pit_out(&pit, 0), "mode 3 reload in the low half: high for 3 clocks of N=6");
+	at(13); ok(!pit_out(&pit, 0), "mode 3 reload in the low half: low at clock 13");
+	at(16); ok(pit_out(&pit, 0), "mode 3 reload in the low half: period 6 from clock 10");
+}
+
+/*
  * Mode 3 GATE (datasheet mode 3 and "Gate Pin Operations Summary"): GATE low
  * disables counting, and "if GATE goes low while OUT is low, OUT is set high
  * immediately"; a trigger (rising edge) "reloads the Counter with the initial
@@ -537,6 +613,7 @@ int main(void)
 	test_port61();
 	test_reload();
 	test_irq_1khz();
+	test_mode3_deferred_reload();
 	test_mode3_gate();
 	test_count_one();
 	test_interleaved_toggles();
