@@ -28,6 +28,7 @@
  *   11 12	KVM_EXIT_SHUTDOWN, KVM_EXIT_FAIL_ENTRY (64-bit hardware reason)
  *   13		KVM_EXIT_INTERNAL_ERROR  suberror, ndata (raw 32-bit), 16 data words
  *   14		a raw 32-bit exit reason, with whatever the page holds
+ *		(KVM_EXIT_IOAPIC_EOI among them: an EOI vector for the IOAPIC)
  *   15 19	KVM_EXIT_X86_RDMSR / WRMSR  index (sel: bit 7 ? raw 32-bit :
  *		IA32_TSC_DEADLINE if sel & 1 else IA32_APIC_BASE), data (sel: bit 7 ?
  *		raw 64-bit : 0xfee00000 | (sel & 15) << 8), error byte
@@ -353,6 +354,7 @@ static int status_for_reason(uint32_t reason)
 	switch (reason) {
 	case KVM_EXIT_IRQ_WINDOW_OPEN: case KVM_EXIT_INTR: case KVM_EXIT_SET_TPR:
 	case KVM_EXIT_X86_RDMSR: case KVM_EXIT_X86_WRMSR:
+	case KVM_EXIT_IOAPIC_EOI:	/* split irqchip (aa7800a): the IOAPIC's EOI, never a stop */
 		return -1;
 	case KVM_EXIT_SHUTDOWN:
 		return EXIT_TRIPLE_FAULT;
