@@ -275,6 +275,24 @@ static bool io_malformed(const struct io_fields *io)
 	return (uint64_t)io->size * io->count > PAGE - io->data_offset;
 }
 
+#ifdef FUZZ_EXIT_SKIP_KNOWN_INTR_BUGS
+/* No OCW3 poll command to either 8259A: a poll read leaves intr_line stale
+ * (README.md, "Bugs found").  OCW3 is a command-port byte with bits 4:3 = 01;
+ * P is bit 2. */
+static void no_poll_command(struct kvm_run *run, const struct io_fields *io)
+{
+	for (uint32_t i = 0; i < io->count; i++) {
+		for (unsigned b = 0; b < io->size; b++) {
+			uint16_t port = (uint16_t)(io->port + b);
+			uint8_t *d = (uint8_t *)run + io->data_offset + (uint64_t)i * io->size + b;
+
+			if ((port == 0x20 || port == 0xa0) && (*d & 0x18) == 0x08)
+				*d &= (uint8_t)~0x04;
+		}
+	}
+}
+#endif
+
 static bool port_claimed(const struct vm *vm, uint16_t port)
 {
 	return bus_find(&vm->pio, port) != NULL;
@@ -311,6 +329,15 @@ static void check_ioapic(const struct ioapic *io)
 
 static void check_vm(struct vm *vm)
 {
+	/*
+	 * The lock-free copy of INTR that inject_interrupt() reads first must
+	 * equal the models' INTR after every step: a stale 0 would leave a
+	 * pending interrupt uninjected until some later exit.  Keeping it true
+	 * is the wiring's job (irq_intr_changed() in irq.c, apic.c, vcpu.c);
+	 * this file never calls irq_intr_changed() to help, except where it
+	 * copies what the timer thread does (timer_tick()).
+	 */
+	CHECK(__atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE) == irq_intr(vm));
 	CHECK(vm->nreported >= 0 && vm->nreported <= VM_REPORTED_MAX + 1);
 	CHECK(vm->serial.lsr & 0x20);
 	CHECK(vm->serial.rx_count <= SERIAL_RX_FIFO);
@@ -321,14 +348,18 @@ static void check_vm(struct vm *vm)
 	check_ioapic(&vm->ioapic);
 }
 
-/* The timer thread's work for one wake-up (irq.c timer_main), at the fake clock's time. */
+/*
+ * The timer thread's work for one wake-up (irq.c timer_main, static there),
+ * at the fake clock's time.  Its irq_intr_changed() after lapic_update() is
+ * timer_main's own, copied: keep the two in step.
+ */
 static void timer_tick(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->lock);
 	pit_update(&vm->pit);
 	if (lapic_next_event_ns(&vm->lapic) <= fc.ns) {
 		lapic_update(&vm->lapic);
-		irq_intr_changed(vm);
+		irq_intr_changed(vm);	/* as timer_main */
 	}
 	pthread_mutex_unlock(&vm->lock);
 }
@@ -486,6 +517,12 @@ static void one_exit(struct vm *vm, struct fz *f)
 		run->msr.data = (sel & 0x80) ? fz_u64(f) :
 				LAPIC_DEFAULT_BASE | (uint64_t)(sel & 0x0f) << 8;	/* EN, x2APIC, BSP bits */
 		run->msr.error = fz_u8(f);
+#ifdef FUZZ_EXIT_SKIP_KNOWN_INTR_BUGS
+		/* Not a write that clears IA32_APIC_BASE.EN, which leaves intr_line
+		 * stale (README.md, "Bugs found"), to look for other problems past it. */
+		if (kind == 19 && run->msr.index == MSR_IA32_APIC_BASE)
+			run->msr.data |= 1ull << 11;
+#endif
 		expect = EXPECT_CONTINUE_OR_EXITPORT;
 		break;
 	default:				/* 0-4: port I/O */
@@ -521,7 +558,13 @@ static void one_exit(struct vm *vm, struct fz *f)
 		if (io_malformed(&io)) {
 			expect = EXPECT_STOP;
 			want_status = EXIT_KVM_ERROR;
-		} else if (port_claimed(vm, run->io.port) || !vm->cfg.strict) {
+			break;
+		}
+#ifdef FUZZ_EXIT_SKIP_KNOWN_INTR_BUGS
+		if (io.direction == KVM_EXIT_IO_OUT)
+			no_poll_command(run, &io);
+#endif
+		if (port_claimed(vm, run->io.port) || !vm->cfg.strict) {
 			expect = EXPECT_CONTINUE_OR_EXITPORT;
 		} else {
 			expect = EXPECT_STOP;
