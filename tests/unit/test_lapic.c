@@ -473,6 +473,32 @@ static void test_min_period(void)
 	wr(&a, LAPIC_TIMER_DCR, 0xb);
 	wr(&a, LAPIC_TIMER_ICR, 1000);
 	is(lapic_next_event_ns(&a), 1000, "no floor (0, the default): the periodic timer keeps the SDM's 1 us");
+
+	/*
+	 * The current count under the floor.  SDM 11.5.4: the current count is
+	 * loaded from the initial count and counts down to 0, so it never reads
+	 * above the initial count.  When the floor stretches the period, the
+	 * count must still run from the initial count to 0 within it; the
+	 * model's choice is to run it down evenly over the stretched period.
+	 */
+	setup(&a);
+	a.min_period_ns = 200000;
+	fc.ns = 0;
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x35);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 10);			/* 10 ns, stretched to 200 us */
+	is(rd(&a, LAPIC_TIMER_CCR), 10, "floor: current count starts at the initial count");
+	fc.ns = 5;
+	ok(rd(&a, LAPIC_TIMER_CCR) <= 10, "floor: current count never above the initial count (5 ns in)");
+	fc.ns = 100000;
+	is(rd(&a, LAPIC_TIMER_CCR), 5, "floor: halfway through the stretched period, half the count");
+	fc.ns = 199999;
+	is(rd(&a, LAPIC_TIMER_CCR), 1, "floor: 1 just before the expiry");
+	fc.ns = 200000;
+	lapic_update(&a);
+	ok(lapic_irr_test(&a, 0x35) && rd(&a, LAPIC_TIMER_CCR) == 10, "floor: fires at 200 us, reloads the initial count");
+	fc.ns = 250000;
+	is(rd(&a, LAPIC_TIMER_CCR), 8, "floor: second period runs down the same way (50 us in: 8)");
 }
 
 /* Take the timer's vector: IRR -> ISR -> EOI, so the next expiry shows in IRR again. */
