@@ -37,6 +37,15 @@
 
 #define REF_CLK_HZ	1193182u
 
+/* The tick loop is the reference's hot path; coverage feedback belongs to
+ * the model, so these functions are left out of libFuzzer's instrumentation
+ * (with it, fuzz_pit ran about 10 times fewer inputs per second). */
+#if defined(__clang__) && __clang_major__ >= 13
+#define REF_HOT __attribute__((no_sanitize("coverage")))
+#else
+#define REF_HOT
+#endif
+
 struct ref_ch {
 	/* the last control word */
 	uint8_t control;		/* bits 5-0, echoed by the status byte */
@@ -75,9 +84,9 @@ struct ref_pit {
 	uint64_t changes0;		/* changes of OUT0 so far */
 };
 
-static uint32_t ref_modulus(const struct ref_ch *c) { return c->bcd ? 10000 : 65536; }
+REF_HOT static uint32_t ref_modulus(const struct ref_ch *c) { return c->bcd ? 10000 : 65536; }
 
-static void ref_set_out(struct ref_pit *r, int i, bool v)
+REF_HOT static void ref_set_out(struct ref_pit *r, int i, bool v)
 {
 	if (i == 0 && v != r->ch[0].out) {
 		r->changes0++;
@@ -88,7 +97,7 @@ static void ref_set_out(struct ref_pit *r, int i, bool v)
 }
 
 /* CR as a number of clocks: 0 is the largest count; invalid BCD is flagged. */
-static uint32_t ref_cr_count(const struct ref_ch *c, bool *valid)
+REF_HOT static uint32_t ref_cr_count(const struct ref_ch *c, bool *valid)
 {
 	uint32_t v = c->cr;
 
@@ -107,7 +116,7 @@ static uint32_t ref_cr_count(const struct ref_ch *c, bool *valid)
 }
 
 /* Mode 3 keeps an even number in the CE: an odd N is loaded as N - 1. */
-static uint32_t ref_ce_start(const struct ref_ch *c) { return c->mode == 3 ? c->n & ~1u : c->n; }
+REF_HOT static uint32_t ref_ce_start(const struct ref_ch *c) { return c->mode == 3 ? c->n & ~1u : c->n; }
 
 /* Known again after a control word or a load: OUT before was a guess, so its
  * change now is not an edge to hold the model to. */
@@ -141,7 +150,7 @@ static void ref_load(struct ref_pit *r, int i, uint64_t now)
 }
 
 /* Modes 2 and 3 at the end of a (half-)period: take a waiting CR, or N again. */
-static void ref_reload(struct ref_ch *c)
+REF_HOT static void ref_reload(struct ref_ch *c)
 {
 	bool valid;
 
@@ -154,7 +163,7 @@ static void ref_reload(struct ref_ch *c)
 	c->ce = ref_ce_start(c);
 }
 
-static uint32_t ref_dec(const struct ref_ch *c, uint32_t v, uint32_t by)
+REF_HOT static uint32_t ref_dec(const struct ref_ch *c, uint32_t v, uint32_t by)
 {
 	uint32_t m = ref_modulus(c);
 
@@ -163,7 +172,7 @@ static uint32_t ref_dec(const struct ref_ch *c, uint32_t v, uint32_t by)
 }
 
 /* One CLK pulse on a counting channel (datasheet, "Operating Modes"). */
-static void ref_tick(struct ref_pit *r, int i)
+REF_HOT static void ref_tick(struct ref_pit *r, int i)
 {
 	struct ref_ch *c = &r->ch[i];
 
@@ -211,7 +220,7 @@ static void ref_tick(struct ref_pit *r, int i)
 	}
 }
 
-static bool ref_counting(const struct ref_ch *c)
+REF_HOT static bool ref_counting(const struct ref_ch *c)
 {
 	if (!c->loaded || !c->running)
 		return false;
@@ -219,7 +228,7 @@ static bool ref_counting(const struct ref_ch *c)
 }
 
 /* Clocks after which the state is the same again, or 0 if not known yet. */
-static uint32_t ref_cycle(const struct ref_ch *c)
+REF_HOT static uint32_t ref_cycle(const struct ref_ch *c)
 {
 	if ((c->mode == 2 || c->mode == 3) && !c->pending)
 		return c->n;
@@ -230,7 +239,7 @@ static uint32_t ref_cycle(const struct ref_ch *c)
 	return 0;
 }
 
-static void ref_advance(struct ref_pit *r, int i, uint64_t now)
+REF_HOT static void ref_advance(struct ref_pit *r, int i, uint64_t now)
 {
 	struct ref_ch *c = &r->ch[i];
 	uint64_t target, k;
