@@ -232,19 +232,31 @@ static uint64_t period_ns(const struct lapic *a)
 	return p;
 }
 
+/*
+ * The current count runs down from the initial count to 0 (SDM 11.5.4), so
+ * it never reads above the initial count.  A period stretched by the floor
+ * above would break that if the count ran at the divided bus rate (10 counts
+ * stretched to 200 us read 200000); it then runs down evenly over the
+ * stretched period instead.
+ */
 static uint32_t current_count(const struct lapic *a, uint64_t now)
 {
-	uint64_t left, div = divisor(a->timer_dcr);
+	uint64_t left, div = divisor(a->timer_dcr), p = period_ns(a), count;
 
 	if (!a->timer_running || timer_mode(a) == TIMER_TSC_DEADLINE)
 		return 0;
 	if (now < a->timer_expiry_ns)
 		left = a->timer_expiry_ns - now;
 	else if (timer_mode(a) == TIMER_PERIODIC)	/* expiries not yet collected */
-		left = period_ns(a) - (now - a->timer_expiry_ns) % period_ns(a);
+		left = p - (now - a->timer_expiry_ns) % p;
 	else
 		return 0;
-	return (uint32_t)((ns_to_clocks(left) + div - 1) / div);
+	if (p > clocks_to_ns((uint64_t)a->timer_initial * div))	/* stretched */
+		count = (uint64_t)(((unsigned __int128)left * a->timer_initial + p - 1) / p);
+	else
+		count = (ns_to_clocks(left) + div - 1) / div;
+	/* a stretched period switched to one-shot keeps its expiry: still cap it */
+	return (uint32_t)(count < a->timer_initial ? count : a->timer_initial);
 }
 
 static void timer_fire(struct lapic *a)

@@ -184,11 +184,24 @@ static uint32_t ch_cr_period(const struct pit_channel *c)
 	return n;
 }
 
+/* Where clock number t falls in the wave of the current N (the d of wave_*). */
+static uint64_t ch_pos(const struct pit_channel *c, uint64_t t)
+{
+	return t - c->period_start + c->phase;
+}
+
+/* ... and back: the clock number of wave position k (k >= phase). */
+static uint64_t ch_clock_of(const struct pit_channel *c, uint64_t k)
+{
+	return c->period_start + (k - c->phase);
+}
+
 /* Move CR into the counting element and start counting now. */
 static void ch_load(struct pit_channel *c, uint64_t now)
 {
 	c->period = ch_cr_period(c);
 	c->period_start = 0;
+	c->phase = 0;
 	c->ticks_before = 0;
 	c->load_time_ns = now;
 	c->started = true;
@@ -196,14 +209,20 @@ static void ch_load(struct pit_channel *c, uint64_t now)
 	c->reload_pending = false;
 }
 
-/* Modes 2 and 3: a count written while counting waits for the current period
- * to end.  (The chip reloads mode 3 at the end of the current half-cycle; we
- * round that to the end of the period so each period starts with OUT high.) */
+/*
+ * Modes 2 and 3: a count written while counting does not disturb the current
+ * sequence.  Mode 2 loads it at the end of the current period; mode 3 at the
+ * end of the current half-cycle (datasheet, mode 3).  Ending the high half,
+ * the new count starts with its low half: the wave of the new N is entered
+ * at position ceil(N/2) (ch_sync sets 'phase').
+ */
 static void ch_defer_reload(struct pit_channel *c, uint64_t now)
 {
-	uint64_t d = ch_ticks(c, now) - c->period_start;
+	uint64_t d = ch_pos(c, ch_ticks(c, now)), base = d - d % c->period;
+	uint64_t high = (c->period + 1) / 2;
 
-	c->reload_at = c->period_start + (d / c->period + 1) * c->period;
+	c->reload_low = c->mode == PIT_MODE_SQUARE_WAVE && d % c->period < high;
+	c->reload_at = ch_clock_of(c, base + (c->reload_low ? high : c->period));
 	c->reload_pending = true;
 }
 
@@ -214,6 +233,7 @@ static void ch_sync(struct pit_channel *c, uint64_t now)
 	if (c->reload_pending && ch_ticks(c, now) >= c->reload_at) {
 		c->period = ch_cr_period(c);
 		c->period_start = c->reload_at;
+		c->phase = c->reload_low ? (c->period + 1) / 2 : 0;
 		c->reload_pending = false;
 		c->null_count = false;
 	}
@@ -225,7 +245,7 @@ static bool ch_out(const struct pit_channel *c, uint64_t now)
 		return c->mode != PIT_MODE_INTERRUPT_ON_TC;
 	if (!c->gate && is_periodic(c->mode))
 		return true;	/* modes 2, 3: GATE low forces OUT high at once */
-	return wave_out(c->mode, c->period, ch_ticks(c, now) - c->period_start);
+	return wave_out(c->mode, c->period, ch_pos(c, ch_ticks(c, now)));
 }
 
 /* The count as the chip would present it (BCD-encoded if so programmed). */
@@ -235,7 +255,7 @@ static uint16_t ch_count(const struct pit_channel *c, uint64_t now)
 
 	if (!c->started)
 		return c->idle_count;
-	v = wave_count(c->mode, c->period, ch_ticks(c, now) - c->period_start,
+	v = wave_count(c->mode, c->period, ch_pos(c, ch_ticks(c, now)),
 		       c->bcd ? 10000 : 65536);
 	return c->bcd ? bin_to_bcd(v) : v;
 }
@@ -483,15 +503,17 @@ uint64_t pit_next_event_ns(struct pit *p)
 
 	if (!ch_counting(c))
 		return UINT64_MAX;
-	k = wave_next_change(c->mode, c->period, ch_ticks(c, now) - c->period_start);
+	k = wave_next_change(c->mode, c->period, ch_pos(c, ch_ticks(c, now)));
 	if (k == NO_EDGE)
 		return UINT64_MAX;
-	return c->load_time_ns + ticks_to_ns(c->period_start + k - c->ticks_before);
+	return c->load_time_ns + ticks_to_ns(ch_clock_of(c, k) - c->ticks_before);
 }
 
 /* Did OUT rise at some moment in (since, now]?  Nothing about the channel
  * changed in between (every write calls pit_update), except perhaps a
- * deferred reload: its reload instant is itself a rising edge. */
+ * deferred reload, due at the next change of OUT after the write: at the end
+ * of a period it is itself a rising edge; at the end of mode 3's high half
+ * OUT falls there, and rises when the new N's low half ends. */
 static bool ch_rose_between(const struct pit_channel *c, uint64_t since, uint64_t now)
 {
 	uint64_t from, to, r;
@@ -501,12 +523,12 @@ static bool ch_rose_between(const struct pit_channel *c, uint64_t since, uint64_
 	from = ch_ticks(c, since > c->load_time_ns ? since : c->load_time_ns);
 	to = ch_ticks(c, now);
 	if (from < c->period_start)
-		return c->period_start <= to;
+		return ch_clock_of(c, c->phase ? c->period : 0) <= to;
 	/* The first rise is the next change, or the one after if that one falls. */
-	r = wave_next_change(c->mode, c->period, from - c->period_start);
+	r = wave_next_change(c->mode, c->period, ch_pos(c, from));
 	if (r != NO_EDGE && !wave_out(c->mode, c->period, r))
 		r = wave_next_change(c->mode, c->period, r);
-	return r != NO_EDGE && c->period_start + r <= to;
+	return r != NO_EDGE && ch_clock_of(c, r) <= to;
 }
 
 static void irq0_drive(struct pit *p, int level)

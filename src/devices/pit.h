@@ -72,7 +72,9 @@ struct pit_channel {
 	uint64_t ticks_before;		/* clocks counted before load_time_ns (gate pauses in modes 0/4) */
 	uint32_t period;		/* N: what the CE was loaded with, 1..65536 */
 	uint64_t period_start;		/* clock number (see ticks_before) at which N was loaded */
-	bool reload_pending;		/* modes 2/3: a new count waits for the end of the period */
+	uint32_t phase;			/* where in N's wave period_start is: 0, or mode 3's low half */
+	bool reload_pending;		/* modes 2/3: a new count waits for the end of the (half-)period */
+	bool reload_low;		/* ... which is the end of mode 3's high half: a low half starts */
 	uint64_t reload_at;		/* ... and the clock number at which it gets loaded */
 	uint16_t idle_count;		/* what a read returns while the CE is not counting */
 };

@@ -23,14 +23,14 @@ FUZZ_TIMEOUT = 25
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-g -O1 -std=gnu11 -pthread \
 	-I$(srcdir)/src -I$(srcdir)/src/devices -I$(builddir) -I$(srcdir)/tests/fuzz
-# more compiler options, e.g. FUZZ_EXTRA=-DFUZZ_EXIT_SKIP_KNOWN_IO_BUGS
+# more compiler options, e.g. FUZZ_EXTRA=-DFUZZ_EXIT_SKIP_KNOWN_INTR_BUGS
 FUZZ_EXTRA =
 FUZZ_TARGETS = pic pit serial bus rom exit lapic ioapic
 
 FUZZ_PROGS = tests/fuzz/fuzz_pic tests/fuzz/fuzz_pit tests/fuzz/fuzz_serial \
 	tests/fuzz/fuzz_bus tests/fuzz/fuzz_rom tests/fuzz/fuzz_exit \
 	tests/fuzz/fuzz_lapic tests/fuzz/fuzz_ioapic
-FUZZ_SRCS = tests/fuzz/fuzz.h tests/fuzz/fuzz_pic.c tests/fuzz/fuzz_pit.c \
+FUZZ_SRCS = tests/fuzz/fuzz.h tests/fuzz/fuzz_pic.c tests/fuzz/fuzz_pit.c tests/fuzz/pit_ref.h \
 	tests/fuzz/fuzz_serial.c tests/fuzz/fuzz_bus.c tests/fuzz/fuzz_rom.c \
 	tests/fuzz/fuzz_exit.c tests/fuzz/fuzz_lapic.c tests/fuzz/fuzz_ioapic.c
 # every header: a change to any of them rebuilds the fuzzers
@@ -52,7 +52,7 @@ fuzz-check-flags:
 
 tests/fuzz/fuzz_pic: $(srcdir)/tests/fuzz/fuzz_pic.c $(srcdir)/src/devices/pic.c $(FUZZ_DEPS)
 	$(AM_V_GEN)$(FUZZ_LINK)
-tests/fuzz/fuzz_pit: $(srcdir)/tests/fuzz/fuzz_pit.c $(srcdir)/src/devices/pit.c $(FUZZ_DEPS)
+tests/fuzz/fuzz_pit: $(srcdir)/tests/fuzz/fuzz_pit.c $(srcdir)/tests/fuzz/pit_ref.h $(srcdir)/src/devices/pit.c $(FUZZ_DEPS)
 	$(AM_V_GEN)$(FUZZ_LINK)
 tests/fuzz/fuzz_serial: $(srcdir)/tests/fuzz/fuzz_serial.c $(srcdir)/src/devices/serial.c $(FUZZ_DEPS)
 	$(AM_V_GEN)$(FUZZ_LINK)

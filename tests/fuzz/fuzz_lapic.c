@@ -2,7 +2,9 @@
  * fuzz_lapic.c - libFuzzer target for the local APIC model
  * (src/devices/lapic.c) on a fake clock.
  *
- * Input: operations, one opcode byte each (op % 10) and its arguments.  A
+ * Input: a flags byte (bit 0: lapic_setup_virtual_wire(); bit 1: the
+ * wiring's periodic floor, min_period_ns = 200 us, as apic.c sets it), then
+ * operations, one opcode byte each (op % 10) and its arguments.  A
  * register offset is a selector byte: bit 7 set: two more bytes, a raw
  * offset & 0x1fff (misaligned and out-of-page ones included); else one of
  * the architectural registers, regs[sel % n].  A value is a selector byte:
@@ -316,15 +318,19 @@ static uint32_t get_val(struct fz *f)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = { data, size };
+	uint8_t b;
 
 	fc.ns = 1000000000;
 	eoi_calls = 0;
 	lapic_init(&apic, &fc.clock, 0, eoi_level, &apic);
-	if (fz_u8(&f) & 1)
+	b = fz_u8(&f);
+	if (b & 1)
 		lapic_setup_virtual_wire(&apic);
+	if (b & 2)
+		apic.min_period_ns = 200000;	/* TIMER_MIN_PERIOD_NS in the wiring */
 	check_state();
 	while (fz_more(&f)) {
-		uint8_t op = fz_u8(&f) % 10, b, v;
+		uint8_t op = fz_u8(&f) % 10, v;
 		uint32_t off;
 		uint64_t t;
 

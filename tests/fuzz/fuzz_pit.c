@@ -36,18 +36,30 @@
  *     has OUT in bit 7; port 0x61 reads bits 0-3 as written, bit 5 = OUT2,
  *     bits 6-7 clear; port 0x43 and unknown ports read 0xff;
  *   - a latched count reads back unchanged however much later it is read,
- *     and a second latch command before the read does not replace it.
+ *     and a second latch command before the read does not replace it;
+ *   - against an independent reference chip (pit_ref.h, written from the
+ *     datasheet, advanced one CLK at a time): every channel's OUT, its count
+ *     (counter latch on a copy) and its status byte (OUT, null count,
+ *     control bits); every byte the input reads from 0x40-0x42 (byte
+ *     pointers, count and status latches); port 0x61 bit 5; IRQ0's level
+ *     after each pit_update() and a 1 driven for every rise of the
+ *     reference's OUT0; at NEXT, that the reference's OUT0 does not change
+ *     before pit_next_event_ns() and does at it (or, for UINT64_MAX, that it
+ *     cannot change).  Values the datasheet leaves undefined (count before a
+ *     load, invalid BCD) are not compared.
  */
 #include <stdbool.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "pit.h"
+#include "pit_ref.h"
 
 #define TIME_CAP	(1ull << 62)		/* keep the fake clock far from wrapping */
 
 static struct fake_clock fc = FAKE_CLOCK_INIT;
 static struct pit pit;
+static struct ref_pit ref;			/* the reference chip, in step with 'pit' */
 
 static int rec[8];				/* levels driven on IRQ0 during one operation */
 static int nrec, last_level;
@@ -161,14 +173,92 @@ static void check_status(int i)
 	CHECK(!!(st & 0x80) == out_at(&c, i, fc.ns));
 }
 
+/* Port access to the chip under test and the reference alike. */
+static void port_write(uint16_t port, uint8_t val)
+{
+	ref_port_write(&ref, port, val, fc.ns);
+	pit_port_write(&pit, port, val);
+}
+
+static uint8_t port_read(uint16_t port)
+{
+	bool known = false;
+	uint8_t want = 0, v;
+
+	ref_sync(&ref, fc.ns);
+	if (port >= 0x40 && port <= 0x42)
+		want = ref_data_read(&ref, port - 0x40, &known);
+	v = pit_port_read(&pit, port);
+	if (known)
+		CHECK(v == want);
+	if (port == 0x61 && !ref.ch[2].undefined)
+		CHECK(!!(v & 0x20) == ref.ch[2].out);
+	return v;
+}
+
+/* Channel i of the model against the reference: OUT, count, status. */
+static void check_ref(int i)
+{
+	const struct ref_ch *r = &ref.ch[i];
+	struct pit c = pit_copy();
+	struct pit_channel *ch = &c.ch[i];
+	uint32_t want;
+	uint16_t v;
+	uint8_t st;
+
+	if (r->undefined)
+		return;
+	CHECK(out_at(&pit, i, fc.ns) == r->out);
+	ch->status_latched = false;
+	pit_port_write(&c, 0x43, (uint8_t)(0xe0 | 2 << i));	/* read-back: status only */
+	st = pit_port_read(&c, (uint16_t)(0x40 + i));
+	CHECK(st == ((r->out ? 0x80 : 0) | (r->null_count ? 0x40 : 0) | r->control));
+	if (!r->loaded)
+		return;				/* the CE's value is not known */
+	ch->count_latched = ch->status_latched = ch->read_msb_next = false;
+	ch->access = PIT_ACCESS_LSB_MSB;
+	pit_port_write(&c, 0x43, (uint8_t)(i << 6));
+	v = pit_port_read(&c, (uint16_t)(0x40 + i));
+	v |= (uint16_t)(pit_port_read(&c, (uint16_t)(0x40 + i)) << 8);
+	want = r->ce % ref_modulus(r);
+	if (r->bcd)
+		want = (want / 1000 % 10) << 12 | (want / 100 % 10) << 8 | (want / 10 % 10) << 4 | want % 10;
+	CHECK(v == want);
+}
+
+/* At NEXT: the reference's OUT0 keeps still until t and changes at t. */
+static void check_next_ref(uint64_t t)
+{
+	const struct ref_ch *c0 = &ref.ch[0];
+	struct ref_pit copy;
+
+	if (c0->undefined)
+		return;
+	if (t == UINT64_MAX) {
+		CHECK(!ref_counting(c0) || ((c0->mode == 0 || c0->mode == 1) && c0->out) ||
+		      ((c0->mode == 4 || c0->mode == 5) && c0->fired && !c0->strobe));
+		return;
+	}
+	if (t <= fc.ns)
+		return;				/* check_next_event() reports that */
+	copy = ref;
+	copy.changes0 = 0;
+	ref_advance(&copy, 0, t - 1);
+	CHECK(copy.changes0 == 0);
+	ref_advance(&copy, 0, t);
+	CHECK(copy.ch[0].out != c0->out);
+}
+
 static void check_state(void)
 {
 	CHECK(!bad_sequence);
 	CHECK(pit.irq0_level == 0 || pit.irq0_level == 1);
 	CHECK(pit.irq0_level == last_level);
+	ref_sync(&ref, fc.ns);
 	for (int i = 0; i < 3; i++) {
 		check_count(i);
 		check_status(i);
+		check_ref(i);
 	}
 	check_next_event();
 }
@@ -184,6 +274,13 @@ static void updated(int first_rec)
 	if (rose_since_update)
 		CHECK(drove_high || nrec > 8);
 	rose_since_update = false;
+	ref_sync(&ref, fc.ns);
+	if (!ref.ch[0].undefined) {
+		CHECK(pit.irq0_level == (int)ref.ch[0].out);
+		if (ref.rose0)
+			CHECK(drove_high || nrec > 8);
+	}
+	ref.rose0 = false;
 }
 
 /*
@@ -216,14 +313,14 @@ static void op_out(uint16_t port, uint8_t val)
 		control[val >> 6] = val & 0x3f;
 	if (port == 0x61)
 		port61 = val;
-	pit_port_write(&pit, port, val);
+	port_write(port, val);
 	if (port == 0x40 || port == 0x43)
 		updated(first);
 }
 
 static void op_in(uint16_t port)
 {
-	uint8_t v = pit_port_read(&pit, port);
+	uint8_t v = port_read(port);
 
 	if (port == 0x61) {
 		CHECK((v & 0x0f) == (port61 & 0x0f));
@@ -253,8 +350,8 @@ static void op_latch(int i, uint64_t later)
 	if (fc.ns + later < TIME_CAP)
 		advance_to(fc.ns + later);
 	op_out(0x43, (uint8_t)(i << 6));	/* a second latch before the read: ignored */
-	v = pit_port_read(&pit, (uint16_t)(0x40 + i));
-	v |= (uint16_t)(pit_port_read(&pit, (uint16_t)(0x40 + i)) << 8);
+	v = port_read((uint16_t)(0x40 + i));
+	v |= (uint16_t)(port_read((uint16_t)(0x40 + i)) << 8);
 	CHECK(v == want);
 	CHECK(!ch->count_latched);
 }
@@ -270,6 +367,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 3; i++)
 		control[i] = PIT_ACCESS_LSB_MSB << 4;
 	pit_init(&pit, &fc.clock, (struct irq_line){ rec_set_level, NULL, PIT_IRQ });
+	ref_init(&ref);
 	check_state();
 	while (fz_more(&f)) {
 		uint8_t op = fz_u8(&f) % 8, b;
@@ -307,6 +405,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 4:
 			b = fz_u8(&f);
 			first = nrec;
+			ref_sync(&ref, fc.ns);
+			if ((b & 3) < 3)
+				ref_gate(&ref, b & 3, b >> 7, fc.ns);
 			pit_set_gate(&pit, b & 3, b >> 7);
 			if ((b & 3) == 0)
 				updated(first);
@@ -317,6 +418,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 6:
 			t = pit_next_event_ns(&pit);
+			ref_sync(&ref, fc.ns);
+			check_next_ref(t);
 			if (t != UINT64_MAX && t < TIME_CAP) {
 				advance_to(t);
 				first = nrec;

@@ -222,6 +222,8 @@ write("lapic", "linux-boot", [0] + lw(0xf0, 0x1ff) + lw(0x80, 0) + lw(0x350, 0x7
 write("lapic", "timer-periodic", [1] + lw(0x3e0, 0x0b) + lw(0x320, 0x20040) + lw(0x380, 1000) +
       ladv(2, 5) + L_UPDATE + L_INTA + L_EOI + lr(0x390) + ladv(2, 3) + lr(0x390) + lw(0x3e0, 0x3) +
       ladv(3, 2) + L_UPDATE + lw(0x380, 0))
+write("lapic", "timer-floor", [3] + lw(0x3e0, 0x0b) + lw(0x320, 0x20040) + lw(0x380, 10) +
+      lr(0x390) + ladv(2, 5) + lr(0x390) + ladv(3, 20) + L_UPDATE + lr(0x390))
 write("lapic", "timer-oneshot-div", [1] + lw(0x320, 0x00042) + lw(0x3e0, 0x0a) + lw(0x380, 5000) +
       lr(0x390) + ladv(3, 1) + lr(0x390) + lw(0x3e0, 0x00) + ladv(3, 1) + lr(0x390) + L_UPDATE + L_INTA)
 write("lapic", "tsc-deadline", [1] + lw(0x320, 0x40041) + [9] + list(u64(1000)) + [100] + ladv(3, 10) +

@@ -479,6 +479,196 @@ static void test_min_period(void)
 	wr(&a, LAPIC_TIMER_DCR, 0xb);
 	wr(&a, LAPIC_TIMER_ICR, 1000);
 	is(lapic_next_event_ns(&a), 1000, "no floor (0, the default): the periodic timer keeps the SDM's 1 us");
+
+	/*
+	 * The current count under the floor.  SDM 11.5.4: the current count is
+	 * loaded from the initial count and counts down to 0, so it never reads
+	 * above the initial count.  When the floor stretches the period, the
+	 * count must still run from the initial count to 0 within it; the
+	 * model's choice is to run it down evenly over the stretched period.
+	 */
+	setup(&a);
+	a.min_period_ns = 200000;
+	fc.ns = 0;
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x35);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 10);			/* 10 ns, stretched to 200 us */
+	is(rd(&a, LAPIC_TIMER_CCR), 10, "floor: current count starts at the initial count");
+	fc.ns = 5;
+	ok(rd(&a, LAPIC_TIMER_CCR) <= 10, "floor: current count never above the initial count (5 ns in)");
+	fc.ns = 100000;
+	is(rd(&a, LAPIC_TIMER_CCR), 5, "floor: halfway through the stretched period, half the count");
+	fc.ns = 199999;
+	is(rd(&a, LAPIC_TIMER_CCR), 1, "floor: 1 just before the expiry");
+	fc.ns = 200000;
+	lapic_update(&a);
+	ok(lapic_irr_test(&a, 0x35) && rd(&a, LAPIC_TIMER_CCR) == 10, "floor: fires at 200 us, reloads the initial count");
+	fc.ns = 250000;
+	is(rd(&a, LAPIC_TIMER_CCR), 8, "floor: second period runs down the same way (50 us in: 8)");
+}
+
+/* Take the timer's vector: IRR -> ISR -> EOI, so the next expiry shows in IRR again. */
+static bool took_timer(struct lapic *a, int vector)
+{
+	bool was = lapic_irr_test(a, vector);
+
+	if (was) {
+		lapic_intack(a);
+		eoi(a);
+	}
+	return was;
+}
+
+/*
+ * One-shot <-> periodic while the count runs.  SDM vol. 3A 11.5.4 "APIC
+ * Timer": the count runs down from the initial count at the bus clock / the
+ * divisor; when it reaches 0 a one-shot timer stays at 0 and a periodic one
+ * reloads from the initial count.  So the mode matters only at 0: a switch
+ * in between neither restarts nor stops the count, and the mode in force at
+ * 0 decides what follows.  Writing the initial count is what starts a timer
+ * (11.5.4), so a switch to periodic after a one-shot ran out starts nothing.
+ *
+ * Doubtful: 11.5.4.1 (TSC-deadline mode) says "a write to the LVT Timer
+ * Register that changes the timer mode disarms" the timer.  Read literally it
+ * would cover one-shot <-> periodic too; the model (as KVM, after bare-metal
+ * observation) applies it only to switches into and out of TSC-deadline mode.
+ * This test pins the model's reading.
+ *
+ * Divide by 1 (DCR 0xB): one count per ns at the model's 1 GHz bus.
+ */
+static void test_timer_mode_switch(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_LVT_TIMER, 0x35);			/* one-shot */
+	wr(&a, LAPIC_TIMER_ICR, 1000);
+	fc.ns = 400;
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x35);	/* -> periodic at count 600 */
+	is(rd(&a, LAPIC_TIMER_CCR), 600, "one-shot -> periodic: the count runs on (600)");
+	is(lapic_next_event_ns(&a), 1000, "one-shot -> periodic: still reaches 0 at 1000");
+	fc.ns = 1000;
+	lapic_update(&a);
+	ok(took_timer(&a, 0x35), "one-shot -> periodic: fires at 1000");
+	is(lapic_next_event_ns(&a), 2000, "one-shot -> periodic: periodic at 0, reloads (next 2000)");
+	fc.ns = 1500;
+	is(rd(&a, LAPIC_TIMER_CCR), 500, "one-shot -> periodic: reloaded from the initial count");
+	fc.ns = 2000;
+	lapic_update(&a);
+	ok(took_timer(&a, 0x35), "periodic: fires at 2000");
+	fc.ns = 2300;
+	wr(&a, LAPIC_LVT_TIMER, 0x35);			/* -> one-shot at count 700 */
+	is(rd(&a, LAPIC_TIMER_CCR), 700, "periodic -> one-shot: the count runs on (700)");
+	is(lapic_next_event_ns(&a), 3000, "periodic -> one-shot: still reaches 0 at 3000");
+	fc.ns = 3000;
+	lapic_update(&a);
+	ok(took_timer(&a, 0x35), "periodic -> one-shot: fires at 3000");
+	ok(lapic_next_event_ns(&a) == UINT64_MAX && rd(&a, LAPIC_TIMER_CCR) == 0,
+	   "periodic -> one-shot: one-shot at 0, stays at 0");
+	fc.ns = 5000;
+	lapic_update(&a);
+	ok(!lapic_irr_test(&a, 0x35), "periodic -> one-shot: no interrupt at 4000");
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x35);	/* count 0: the switch starts nothing */
+	fc.ns = 9000;
+	lapic_update(&a);
+	ok(!lapic_irr_test(&a, 0x35) && rd(&a, LAPIC_TIMER_CCR) == 0 && lapic_next_event_ns(&a) == UINT64_MAX,
+	   "expired one-shot -> periodic: the timer is not started");
+	wr(&a, LAPIC_TIMER_ICR, 1000);			/* the initial count does */
+	is(lapic_next_event_ns(&a), 10000, "periodic: started by the initial count write");
+}
+
+/*
+ * The divide configuration changed while a periodic timer runs.  SDM 11.5.4:
+ * the timer's rate is the bus clock divided by the value in the divide
+ * configuration register; it says nothing of a change mid-count.  Oracle:
+ * the count itself does not jump at the write, the counts that follow take
+ * the new divisor, and so do the periods after the reload (initial count *
+ * new divisor).  Times are chosen on whole divided clocks, so no partial
+ * prescaler period is involved.
+ */
+static void test_timer_divide_periodic(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	wr(&a, LAPIC_TIMER_DCR, 0x0);			/* divide by 2 */
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x36);
+	wr(&a, LAPIC_TIMER_ICR, 1000);			/* period 2000 ns */
+	fc.ns = 2000;
+	lapic_update(&a);
+	ok(took_timer(&a, 0x36), "divide /2 periodic: fires at 2000");
+	fc.ns = 2600;
+	is(rd(&a, LAPIC_TIMER_CCR), 700, "divide /2: count 700 at 2600");
+	wr(&a, LAPIC_TIMER_DCR, 0x2);			/* divide by 8 */
+	is(rd(&a, LAPIC_TIMER_DCR), 0x2, "divide register reads back");
+	is(rd(&a, LAPIC_TIMER_CCR), 700, "divide /2 -> /8: count unchanged at the write");
+	fc.ns = 2600 + 8 * 100;
+	is(rd(&a, LAPIC_TIMER_CCR), 600, "divide /8: 100 counts take 800 ns");
+	is(lapic_next_event_ns(&a), 2600 + 700 * 8, "divide /8: reaches 0 after 700 * 8 ns (8200)");
+	fc.ns = 8199;
+	lapic_update(&a);
+	ok(!lapic_irr_test(&a, 0x36), "divide /8: not at 8199");
+	fc.ns = 8200;
+	lapic_update(&a);
+	ok(took_timer(&a, 0x36), "divide /8: fires at 8200");
+	is(lapic_next_event_ns(&a), 8200 + 1000 * 8, "divide /8: next period is 1000 * 8 ns (16200)");
+	fc.ns = 12200;
+	is(rd(&a, LAPIC_TIMER_CCR), 500, "divide /8: count 500 at 12200");
+	wr(&a, LAPIC_TIMER_DCR, 0xb);			/* divide by 1 */
+	is(rd(&a, LAPIC_TIMER_CCR), 500, "divide /8 -> /1: count unchanged at the write");
+	is(lapic_next_event_ns(&a), 12700, "divide /1: reaches 0 500 ns later");
+	fc.ns = 12700;
+	lapic_update(&a);
+	ok(took_timer(&a, 0x36), "divide /1: fires at 12700");
+	is(lapic_next_event_ns(&a), 13700, "divide /1: period 1000 ns");
+}
+
+/*
+ * Logical destinations in the cluster model (SDM vol. 3A 11.6.2.2, "Logical
+ * Destination Mode"; 10.6.2.2 in older editions).  DFR[31:28] = 0000 selects
+ * it.  MDA bits 7:4 are compared with LDR bits 31:28 (the cluster), MDA bits
+ * 3:0 with LDR bits 27:24 (up to four APICs in the cluster, one bit each, as
+ * in the flat model).  Clusters 0-14 are addresses; setting all destination
+ * bits to one (0xFF) is the broadcast, which "guarantees a match on all
+ * clusters and selects all APICs in each cluster".  The model reads cluster
+ * 15 as "every cluster" also with fewer member bits (0xF2: member 1 of every
+ * cluster); the SDM states only the all-ones case (doubtful, noted).  With
+ * DFR[31:28] = 1111 (flat) the same LDR is one bit per APIC.
+ */
+static void test_cluster_dest(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	wr(&a, LAPIC_DFR, 0x0fffffff);			/* cluster model */
+	wr(&a, LAPIC_LDR, 0x22u << 24);			/* cluster 2, member bit 1 */
+	ok(lapic_match_dest(&a, 0x22, true), "cluster: 0x22 (cluster 2, member 1) matches");
+	ok(lapic_match_dest(&a, 0x2f, true), "cluster: 0x2F (cluster 2, all members) matches");
+	ok(lapic_match_dest(&a, 0x23, true), "cluster: 0x23 (members 0 and 1) matches");
+	ok(!lapic_match_dest(&a, 0x21, true), "cluster: 0x21 (another member of cluster 2) does not");
+	ok(!lapic_match_dest(&a, 0x20, true), "cluster: 0x20 (cluster 2, no member) does not");
+	ok(!lapic_match_dest(&a, 0x32, true), "cluster: 0x32 (cluster 3) does not");
+	ok(!lapic_match_dest(&a, 0x12, true), "cluster: 0x12 (cluster 1) does not");
+	ok(!lapic_match_dest(&a, 0xe2, true), "cluster: 0xE2 (cluster 14, the last address) does not");
+	ok(lapic_match_dest(&a, 0xff, true), "cluster: 0xFF broadcast matches");
+	ok(lapic_match_dest(&a, 0xf2, true), "cluster: 0xF2 (every cluster, member 1) matches");
+	ok(!lapic_match_dest(&a, 0xf1, true), "cluster: 0xF1 (every cluster, member 0) does not");
+	ok(!lapic_match_dest(&a, 0x02, false), "cluster LDR does not affect physical mode (ID 0 != 2)");
+	ok(lapic_match_dest(&a, 0x00, false), "physical 0 is our ID");
+
+	/* the broadcast through the ICR (logical, fixed) reaches us */
+	wr(&a, LAPIC_LDR, 0x51u << 24);			/* cluster 5, member bit 0 */
+	wr(&a, LAPIC_ICR_HI, 0xffu << 24);
+	wr(&a, LAPIC_ICR_LO, (1u << 11) | 0x57);
+	ok(lapic_irr_test(&a, 0x57), "ICR logical 0xFF in the cluster model: delivered");
+	wr(&a, LAPIC_ICR_HI, 0x52u << 24);
+	wr(&a, LAPIC_ICR_LO, (1u << 11) | 0x58);
+	ok(!lapic_irr_test(&a, 0x58), "ICR logical 0x52 (cluster 5, member 1): not us (member 0)");
+
+	wr(&a, LAPIC_DFR, 0xffffffff);			/* flat model, same LDR 0x51 */
+	ok(lapic_match_dest(&a, 0x10, true), "flat: 0x10 shares bit 4 with LDR 0x51: matches");
+	ok(!lapic_match_dest(&a, 0x02, true), "flat: 0x02 shares no bit with 0x51: does not");
 }
 
 int main(void)
@@ -493,5 +683,8 @@ int main(void)
 	test_timer();
 	test_tsc_deadline();
 	test_base();
+	test_timer_mode_switch();
+	test_timer_divide_periodic();
+	test_cluster_dest();
 	return done_testing();
 }

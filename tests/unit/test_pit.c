@@ -365,6 +365,239 @@ static void test_irq_1khz(void)
 	ok(nrec == 6 && rec[5] == 1, "coalesce: next rise drives 1 only");
 }
 
+/* Status byte of counter ch (read-back command, status only). */
+static uint8_t status(int ch)
+{
+	outb(0x43, (uint8_t)(0xe0 | 2 << ch));
+	return inb(0x40 + ch);
+}
+
+/*
+ * Mode 3, a new count while counting (datasheet 231164, mode 3): "Writing a
+ * new count while counting does not affect the current counting sequence"
+ * and, without a trigger, the new count "will be loaded at the end of the
+ * current half-cycle" - not at the end of the period as in mode 2.  OUT
+ * changes state at that instant as it would have anyway, and the next half
+ * uses the new N: for an odd N the low half is (N-1)/2 clocks, the high half
+ * (N+1)/2, and the counter holds N-1 after each reload (datasheet "odd
+ * counts": N-1 is loaded, then decremented by two).
+ *
+ * N = 10 (high clocks 0-4, low 5-9).  At clock 2, during the high half,
+ * write 5: clocks 2-4 still count the old sequence (10 - 2k), clock 5 ends
+ * the half-cycle, OUT falls and 5 is loaded; low for 2 clocks (5, 6), high
+ * for 3 (7-9), low for 2 (10, 11), high at 12.
+ */
+static void test_mode3_deferred_reload(void)
+{
+	static const int out[] = { 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1 };
+	static const uint16_t cnt[] = { 10, 8, 6, 4, 2, 4, 2, 4, 2, 0, 4, 2, 4 };
+
+	reset();
+	program(0, 3);
+	load16(0, 10);
+	at(2);
+	outb(0x40, 5); outb(0x40, 0);
+	ok(status(0) & 0x40, "mode 3 reload: null count set while the new count waits");
+	is(pit_next_event_ns(&pit), t0 + clocks(5), "mode 3 reload: OUT still falls at the old half-cycle end");
+	for (unsigned k = 2; k < 13; k++) {
+		at(k);
+		is(pit_out(&pit, 0), out[k], "mode 3 reload in the high half: OUT at clock %u", k);
+		is(latch16(0), cnt[k], "mode 3 reload in the high half: count at clock %u", k);
+		if (k == 4)
+			ok(status(0) & 0x40, "mode 3 reload: null count still set at clock 4");
+		if (k != 5)
+			continue;
+		ok(!(status(0) & 0x40), "mode 3 reload: null count clear once loaded at the half-cycle end");
+		is(pit_next_event_ns(&pit), t0 + clocks(7), "mode 3 reload: the new low half lasts (5-1)/2 clocks");
+	}
+
+	/* IRQ0 sees the fall at 5 and the rise at 7, nothing at 10 (the old period end) */
+	reset();
+	program(0, 3);
+	load16(0, 10);
+	at(2);
+	outb(0x40, 5); outb(0x40, 0);
+	nrec = 0;
+	at(6); pit_update(&pit);
+	ok(nrec == 1 && rec[0] == 0, "mode 3 reload: IRQ0 falls at the half-cycle end");
+	at(8); pit_update(&pit);
+	ok(nrec == 2 && rec[1] == 1, "mode 3 reload: IRQ0 rises after the new low half");
+	/* a late update across the reload still delivers the rise (7) */
+	reset();
+	program(0, 3);
+	load16(0, 10);
+	at(2);
+	outb(0x40, 5); outb(0x40, 0);
+	nrec = 0;
+	at(8); pit_update(&pit);
+	ok(nrec == 2 && rec[0] == 0 && rec[1] == 1, "mode 3 reload: late update delivers the rise at 7");
+
+	/* Written during the low half: loaded when that half ends, at 10,
+	 * which starts a high half of the new N = 6 (3 high, 3 low). */
+	reset();
+	program(0, 3);
+	load16(0, 10);
+	at(6);
+	outb(0x40, 6); outb(0x40, 0);
+	at(9); ok(!pit_out(&pit, 0), "mode 3 reload in the low half: old low half runs to its end");
+	is(latch16(0), 2, "mode 3 reload in the low half: old count at clock 9");
+	at(10); ok(pit_out(&pit, 0), "mode 3 reload in the low half: OUT rises at clock 10");
+	is(latch16(0), 6, "mode 3 reload in the low half: new count loaded at clock 10");
+	at(12); ok(pit_out(&pit, 0), "mode 3 reload in the low half: high for 3 clocks of N=6");
+	at(13); ok(!pit_out(&pit, 0), "mode 3 reload in the low half: low at clock 13");
+	at(16); ok(pit_out(&pit, 0), "mode 3 reload in the low half: period 6 from clock 10");
+}
+
+/*
+ * Mode 3 GATE (datasheet mode 3 and "Gate Pin Operations Summary"): GATE low
+ * disables counting, and "if GATE goes low while OUT is low, OUT is set high
+ * immediately"; a trigger (rising edge) "reloads the Counter with the initial
+ * count" and the square wave starts over with its high half.  (The chip
+ * loads on the next CLK pulse; the model loads at the edge, see pit.c, so
+ * clock numbers below count from the edge.)  Channel 2, GATE = port 0x61
+ * bit 0.  N = 8: high 4 clocks, low 4.
+ */
+static void test_mode3_gate(void)
+{
+	reset();
+	program(2, 3);
+	load16(2, 8);				/* GATE low after reset: loaded, not counting */
+	at(50);
+	is(latch16(2), 8, "mode 3 gate low: count loaded but held");
+	ok(inb(0x61) & 0x20, "mode 3 gate low: OUT high");
+	outb(0x61, 0x01); mark();		/* trigger */
+	at(3); ok(inb(0x61) & 0x20, "mode 3 gate: high half, clock 3");
+	at(5); ok(!(inb(0x61) & 0x20), "mode 3 gate: low half, clock 5");
+	is(latch16(2), 6, "mode 3 gate: count 6 at clock 5");
+	outb(0x61, 0x00);			/* GATE low while OUT low */
+	ok(inb(0x61) & 0x20, "mode 3 gate low during the low half: OUT high at once");
+	at(40);
+	is(latch16(2), 6, "mode 3 gate low: counting disabled, count held at 6");
+	outb(0x61, 0x01); mark();		/* trigger: reload, start over */
+	is(latch16(2), 8, "mode 3 gate rise: counter reloaded with the initial count");
+	at(3); ok(inb(0x61) & 0x20, "mode 3 gate rise: a full high half (clock 3)");
+	at(4); ok(!(inb(0x61) & 0x20), "mode 3 gate rise: low at clock 4");
+	at(8); ok(inb(0x61) & 0x20, "mode 3 gate rise: period 8 from the trigger");
+	/* a trigger in the middle of the high half stretches it */
+	at(10);
+	outb(0x61, 0x00); outb(0x61, 0x01); mark();
+	at(3); ok(inb(0x61) & 0x20, "mode 3 retrigger at clock 2 of the high half: still high 3 clocks later");
+	at(4); ok(!(inb(0x61) & 0x20), "mode 3 retrigger: low 4 clocks after the trigger");
+}
+
+/*
+ * N = 1 in modes 2 and 3.  The datasheet's table "Minimum and Maximum
+ * Initial Counts" gives 1 for modes 0, 1, 4, 5 but 2 for modes 2 and 3 (mode
+ * 2: "a count of 1 is illegal"): a rate generator needs one clock of low
+ * pulse plus at least one high, and a square wave cannot split one clock
+ * into two halves.  What a chip does with 1 is undefined.  The model's
+ * choice (pit.c ch_cr_period) is to run as the smallest legal count, 2:
+ * OUT stays a defined wave and the rate is bounded (IRQ0 at most CLK/2).
+ * Mode 0 takes N = 1 as it is: OUT rises one clock after the load.
+ */
+static void test_count_one(void)
+{
+	static const int out2[] = { 1, 0, 1, 0, 1 };
+	static const uint16_t cnt2[] = { 2, 1, 2, 1, 2 };
+	static const int out3[] = { 1, 0, 1, 0, 1 };
+
+	reset();
+	program(0, 2);
+	load16(0, 1);
+	for (unsigned k = 0; k < 5; k++) {
+		at(k);
+		is(pit_out(&pit, 0), out2[k], "mode 2 N=1 runs as N=2: OUT at clock %u", k);
+		is(latch16(0), cnt2[k], "mode 2 N=1 runs as N=2: count at clock %u", k);
+	}
+	at(0);
+	is(pit_next_event_ns(&pit), t0 + clocks(1), "mode 2 N=1: first low clock at 1");
+	is(status(0) & 0x3f, 0x34, "mode 2 N=1: status still says mode 2, LSB/MSB");
+
+	reset();
+	program(0, 3);
+	load16(0, 1);
+	for (unsigned k = 0; k < 5; k++) {
+		at(k);
+		is(pit_out(&pit, 0), out3[k], "mode 3 N=1 runs as N=2: OUT at clock %u", k);
+		ok(latch16(0) % 2 == 0, "mode 3 N=1: count even at clock %u", k);
+	}
+
+	reset();
+	program(0, 0);
+	load16(0, 1);
+	at(0); ok(!pit_out(&pit, 0), "mode 0 N=1 (legal): OUT low at load");
+	at(1); ok(pit_out(&pit, 0), "mode 0 N=1: OUT high after one clock");
+}
+
+/*
+ * Two-byte access: the datasheet ("Read Operations") lets reads and writes
+ * of one counter be interleaved - read LSB, write LSB, read MSB, write MSB
+ * is a valid sequence - so the read and the write byte pointers are
+ * separate.  A control word resets the counter's control logic ("Write
+ * Operations"), so both pointers start again at the LSB.
+ */
+static void test_interleaved_toggles(void)
+{
+	reset();
+	program(0, 2);
+	load16(0, 0x1234);
+	at(0x10);
+	outb(0x43, 0x00);			/* latch 0x1224 */
+	is(inb(0x40), 0x24, "interleaved: read LSB of the latched count");
+	outb(0x40, 0x78);			/* write the new LSB */
+	is(inb(0x40), 0x12, "interleaved: the write did not move the read pointer: MSB next");
+	outb(0x40, 0x56);			/* write the new MSB: count 0x5678 */
+	at(0x20);
+	is(latch16(0), 0x1234 - 0x20, "interleaved: mode 2, old period still running");
+	outb(0x43, 0xe2);
+	ok(inb(0x40) & 0x40, "interleaved: the read did not move the write pointer: a full count 0x5678 waits");
+	at(0x1234);
+	is(latch16(0), 0x5678, "interleaved: new count 0x5678 loaded at the period end");
+
+	/* a control word between the two bytes of a write: the pointer restarts at the LSB */
+	reset();
+	program(0, 2);
+	outb(0x40, 0x99);			/* LSB of an abandoned count */
+	program(0, 2);
+	load16(0, 0x0300);
+	at(1);
+	is(latch16(0), 0x02ff, "control word resets the write pointer: 0x0300 taken as LSB then MSB");
+	/* ... and between the two bytes of a read */
+	is(inb(0x40), (0x0300 - 1) & 0xff, "live read: LSB");
+	program(0, 2);
+	load16(0, 0x0405);
+	is(read16(0), 0x0405, "control word resets the read pointer: next read is the LSB again");
+}
+
+/*
+ * Counter Latch Command (datasheet): the latched count "is held in the latch
+ * until it is read by the CPU (or until the Counter is reprogrammed)".  A
+ * control word for the same counter drops a pending latch; one for another
+ * counter does not.
+ */
+static void test_control_word_drops_latch(void)
+{
+	reset();
+	program(0, 2);
+	load16(0, 1000);
+	at(100);
+	outb(0x43, 0x00);			/* latch 900, not read */
+	at(200);
+	program(0, 2);				/* reprogram counter 0 */
+	load16(0, 500);
+	at(10);
+	is(read16(0), 490, "control word drops the pending latch: read shows the new count");
+
+	reset();
+	program(0, 2);
+	load16(0, 1000);
+	at(100);
+	outb(0x43, 0x00);			/* latch 900 */
+	program(1, 2);				/* another counter's control word */
+	at(300);
+	is(read16(0), 900, "a control word for counter 1 leaves counter 0's latch alone");
+}
+
 int main(void)
 {
 	test_mode0();
@@ -380,5 +613,10 @@ int main(void)
 	test_port61();
 	test_reload();
 	test_irq_1khz();
+	test_mode3_deferred_reload();
+	test_mode3_gate();
+	test_count_one();
+	test_interleaved_toggles();
+	test_control_word_drops_latch();
 	return done_testing();
 }
