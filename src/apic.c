@@ -323,6 +323,9 @@ bool apic_handle_msr(struct vcpu *vcpu)
 				"stays at 0xfee00000 in xAPIC mode (relocation and x2APIC are not modelled); #GP\n",
 				(unsigned long long)run->msr.data);
 			run->msr.error = 1;	/* KVM injects #GP */
+		} else {
+			/* EN cleared empties the APIC and lets the 8259A at INTR; set, the reverse */
+			irq_intr_changed(vm);
 		}
 		TRACE(&vm->trace, "guest: %s IA32_APIC_BASE = %#llx", write ? "wrmsr" : "rdmsr",
 		      (unsigned long long)run->msr.data);

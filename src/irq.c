@@ -174,6 +174,8 @@ static void pic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned 
 
 	for (unsigned i = 0; i < size; i++)
 		data[i] = pic_port_read(&w->vm->pic, (uint16_t)(w->base + off + i));
+	/* a read after a poll command is an INTA: INTR may have dropped */
+	irq_intr_changed(w->vm);
 }
 
 static void pic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)

@@ -23,7 +23,7 @@ FUZZ_TIMEOUT = 25
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-g -O1 -std=gnu11 -pthread \
 	-I$(srcdir)/src -I$(srcdir)/src/devices -I$(builddir) -I$(srcdir)/tests/fuzz
-# more compiler options, e.g. FUZZ_EXTRA=-DFUZZ_EXIT_SKIP_KNOWN_INTR_BUGS
+# more compiler options, e.g. FUZZ_EXTRA=-DSOMETHING
 FUZZ_EXTRA =
 FUZZ_TARGETS = pic pit serial bus rom exit lapic ioapic
 

@@ -275,24 +275,6 @@ static bool io_malformed(const struct io_fields *io)
 	return (uint64_t)io->size * io->count > PAGE - io->data_offset;
 }
 
-#ifdef FUZZ_EXIT_SKIP_KNOWN_INTR_BUGS
-/* No OCW3 poll command to either 8259A: a poll read leaves intr_line stale
- * (README.md, "Bugs found").  OCW3 is a command-port byte with bits 4:3 = 01;
- * P is bit 2. */
-static void no_poll_command(struct kvm_run *run, const struct io_fields *io)
-{
-	for (uint32_t i = 0; i < io->count; i++) {
-		for (unsigned b = 0; b < io->size; b++) {
-			uint16_t port = (uint16_t)(io->port + b);
-			uint8_t *d = (uint8_t *)run + io->data_offset + (uint64_t)i * io->size + b;
-
-			if ((port == 0x20 || port == 0xa0) && (*d & 0x18) == 0x08)
-				*d &= (uint8_t)~0x04;
-		}
-	}
-}
-#endif
-
 static bool port_claimed(const struct vm *vm, uint16_t port)
 {
 	return bus_find(&vm->pio, port) != NULL;
@@ -517,12 +499,6 @@ static void one_exit(struct vm *vm, struct fz *f)
 		run->msr.data = (sel & 0x80) ? fz_u64(f) :
 				LAPIC_DEFAULT_BASE | (uint64_t)(sel & 0x0f) << 8;	/* EN, x2APIC, BSP bits */
 		run->msr.error = fz_u8(f);
-#ifdef FUZZ_EXIT_SKIP_KNOWN_INTR_BUGS
-		/* Not a write that clears IA32_APIC_BASE.EN, which leaves intr_line
-		 * stale (README.md, "Bugs found"), to look for other problems past it. */
-		if (kind == 19 && run->msr.index == MSR_IA32_APIC_BASE)
-			run->msr.data |= 1ull << 11;
-#endif
 		expect = EXPECT_CONTINUE_OR_EXITPORT;
 		break;
 	default:				/* 0-4: port I/O */
@@ -541,12 +517,6 @@ static void one_exit(struct vm *vm, struct fz *f)
 		case 2: io.data_offset = fz_u16(f); break;
 		case 3: io.data_offset = fz_u64(f); break;
 		}
-#ifdef FUZZ_EXIT_SKIP_KNOWN_IO_BUGS
-		/* Not the offsets that still trip handle_io() (README.md, "Bugs
-		 * found"), to look for other problems past them. */
-		if (io.data_offset > PAGE)
-			io.data_offset = PAGE;
-#endif
 		/* the data first: if data_offset points into struct kvm_run, the fields win */
 		fill(run, io.data_offset, f, total < 16 ? total : 16);
 		run->exit_reason = KVM_EXIT_IO;
@@ -560,10 +530,6 @@ static void one_exit(struct vm *vm, struct fz *f)
 			want_status = EXIT_KVM_ERROR;
 			break;
 		}
-#ifdef FUZZ_EXIT_SKIP_KNOWN_INTR_BUGS
-		if (io.direction == KVM_EXIT_IO_OUT)
-			no_poll_command(run, &io);
-#endif
 		if (port_claimed(vm, run->io.port) || !vm->cfg.strict) {
 			expect = EXPECT_CONTINUE_OR_EXITPORT;
 		} else {

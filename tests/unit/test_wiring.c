@@ -383,6 +383,39 @@ static void test_extint_through_pin0(void)
 	teardown();
 }
 
+/*
+ * Two register accesses that change INTR without an interrupt arriving:
+ * a poll read of the 8259A is an INTA (datasheet, "Poll Command"), and
+ * clearing IA32_APIC_BASE.EN empties the local APIC (SDM 11.4.3).  The
+ * vCPU loop reads intr_line without the lock, so each must refresh it.
+ */
+static void test_intr_after_poll_and_apic_off(void)
+{
+	struct kvm_run *run;
+	uint8_t v = 0;
+
+	setup();
+	pic_setup_like_a_bios();
+	port_w(0x21, 0xfd);				/* IRQ 1 unmasked, nothing requested yet */
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	lapic_w(LAPIC_ICR_LO, 0x40000 | 0x61);		/* self-IPI, vector 0x61 */
+	ok(intr_line(), "a self-IPI raises INTR");
+	run = vm->vcpu.run;
+	run->exit_reason = KVM_EXIT_X86_WRMSR;
+	run->msr.index = 0x1b;
+	run->msr.data = 0xfee00000 | 0x100;		/* EN = 0: the APIC is off, its IRR gone */
+	ok(apic_handle_msr(&vm->vcpu), "IA32_APIC_BASE write handled");
+	is(irq_intr(vm), 0, "APIC off: nothing requests INTR any more");
+	is(intr_line(), 0, "APIC off: intr_line follows (the vCPU loop reads it without the lock)");
+	irq_set_level(vm, 1, 1);
+	ok(intr_line(), "APIC off: the 8259A's IRQ 1 drives INTR directly");
+	port_w(0x20, 0x0c);				/* OCW3: poll */
+	bus_read(&vm->pio, 0x20, &v, 1);
+	is(v, 0x81, "poll read: IRQ 1 served (0x80 | 1)");
+	is(intr_line(), irq_intr(vm), "after the poll read: intr_line follows INTR");
+	teardown();
+}
+
 /* Chapters 3-4: no APIC at all, the 8259A drives the CPU's INTR by itself. */
 static void test_machine_without_apics(void)
 {
@@ -419,6 +452,7 @@ int main(void)
 	test_software_disabled_lapic();
 	test_extint_through_pin0();
 	test_machine_without_apics();
+	test_intr_after_poll_and_apic_off();
 	test_timer_thread_pit_at_count_1();
 	return done_testing();
 }
