@@ -267,7 +267,7 @@ int irq_devices_add(struct vm *vm)
  *  - timer interrupts come at most once per TIMER_MIN_PERIOD_NS, as KVM's
  *    own timers do (module parameter kvm.min_timer_period_us, 200 us by
  *    default).  The local APIC model clamps a periodic period itself
- *    (lapic.c period_ns()); for the PIT, whose model stays exact (a guest
+ *    (lapic_timer.c period_ns()); for the PIT, whose model stays exact (a guest
  *    reading the counter sees the datasheet's count), the thread does not
  *    look again until TIMER_MIN_PERIOD_NS after an IRQ 0 edge, and edges due
  *    in between coalesce into one (pit_update()).
