@@ -108,8 +108,11 @@ for doc in "$@"; do
 		# The guests end lines with CR LF, as a serial terminal wants; the text has LF.
 		# bounded: a command that hangs fails its test instead of the suite
 		# TINYVMM_TIMEOUT: a hung guest ends with its registers, which the failure shows
+		# fds 3-9 closed: a reader's shell has only 0-2 open, and the fd
+		# numbers in strace listings (/dev/kvm = 3) must be the reader's
 		(cd "$top_builddir" && TINYVMM_TIMEOUT=${TINYVMM_TIMEOUT:-120} \
-			timeout -k 5 "${DOCTEST_TIMEOUT:-300}" sh -c "$cmd") 2>&1 |
+			timeout -k 5 "${DOCTEST_TIMEOUT:-300}" sh -c "$cmd" \
+			3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- </dev/null) 2>&1 |
 			tr -d '\r' > "$tmp/act.$i"
 		n_run=$((n_run + 1))
 		if match "$tmp/exp.$i" "$tmp/act.$i"; then
