@@ -31,6 +31,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ -e /sys/module/kvm_pvm ]; then this_host=pvm; else this_host=hw; fi
 kinds=${DOCTEST_KINDS:-kvm}
+# A reader works in the source tree, where ./tinyvmm, guest/ch01.bin and
+# guest/ch01.S sit side by side.  In a separate build directory (make
+# distcheck, CI's sanitizer build) the commands run in a merged view: the
+# source tree, with the build tree's files over it (symbolic links).
+rundir=$top_builddir
+if [ "$(cd "$top_srcdir" && pwd -P)" != "$(cd "$top_builddir" && pwd -P)" ]; then
+	rundir=$tmp/tree
+	mkdir -p "$rundir"
+	cp -rs "$(cd "$top_srcdir" && pwd -P)"/. "$rundir"/ 2>/dev/null
+	cp -rsf "$(cd "$top_builddir" && pwd -P)"/. "$rundir"/ 2>/dev/null
+fi
 n_run=0 n_skip=0 n_illus=0
 
 # match EXPECTED ACTUAL: 0 if ACTUAL fits EXPECTED ("..." lines are wildcards)
@@ -110,7 +121,7 @@ for doc in "$@"; do
 		# TINYVMM_TIMEOUT: a hung guest ends with its registers, which the failure shows
 		# fds 3-9 closed: a reader's shell has only 0-2 open, and the fd
 		# numbers in strace listings (/dev/kvm = 3) must be the reader's
-		(cd "$top_builddir" && TINYVMM_TIMEOUT=${TINYVMM_TIMEOUT:-120} \
+		(cd "$rundir" && TINYVMM_TIMEOUT=${TINYVMM_TIMEOUT:-120} \
 			timeout -k 5 "${DOCTEST_TIMEOUT:-300}" sh -c "$cmd" \
 			3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- </dev/null) 2>&1 |
 			tr -d '\r' > "$tmp/act.$i"
