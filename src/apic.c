@@ -139,6 +139,9 @@ static int highest_isr(const struct lapic *a)
 static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
 {
 	struct vm *vm = opaque;
+	/* lvt[0] is the timer LVT (lapic.h); not lapic_mmio_read(): any read catches the timer up */
+	int timer_vector = (int)(vm->lapic.lvt[0] & 0xff);
+	bool had = timer_vector >= 16 && lapic_irr_test(&vm->lapic, timer_vector);
 
 	for (unsigned i = 0; i < size; i += 4) {
 		uint32_t v = lapic_mmio_read(&vm->lapic, (uint32_t)((off + i) & ~3ull));
@@ -149,8 +152,13 @@ static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigne
 	/*
 	 * A read of the current count catches the timer up: a count that ran
 	 * out since the timer thread last looked puts the LVT vector in IRR
-	 * right here, and INTR must say so (or a HLT would sleep on it).
+	 * right here, and INTR must say so (or a HLT would sleep on it).  On a
+	 * slow host that read often comes before the timer thread's wake-up:
+	 * trace it as the same event, so a trace always shows where IRR got it.
 	 */
+	if (!had && timer_vector >= 16 && lapic_irr_test(&vm->lapic, timer_vector))
+		TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x), caught up by a read of the current count",
+		      lapic_ppr(&vm->lapic));
 	irq_intr_changed(vm);
 }
 

@@ -147,6 +147,7 @@ static void test_tsc_deadline_in_the_past(void)
 static void test_expiry_seen_by_a_read(void)
 {
 	setup();
+	trace_init(&vm->trace, true, vm->diag);	/* --trace: the catch-up must show */
 	fake.ns = 5000000;
 	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
 	lapic_w(LAPIC_TIMER_DCR, 0xb);		/* divide by 1 */
@@ -157,6 +158,9 @@ static void test_expiry_seen_by_a_read(void)
 	is(lapic_r(LAPIC_TIMER_CCR), 0u, "one-shot: the current count reads 0 after expiry");
 	ok(lapic_irr_test(&vm->lapic, 0x40), "one-shot: the read caught the timer up, vector 0x40 in IRR");
 	ok(intr_line(), "one-shot: and INTR says so");
+	fflush(vm->diag);
+	ok(strstr(diag_buf, "lapic: timer fires -> irr (ppr=00), caught up by a read of the current count") != NULL,
+	   "one-shot: --trace shows the expiry the read caught (a trace without it hid where IRR got 0x40)");
 	teardown();
 }
 
