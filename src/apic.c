@@ -133,15 +133,31 @@ static int highest_isr(const struct lapic *a)
 }
 
 /*
+ * Trace the LAPIC timer expiries since 'before' (lapic.timer_expiries).  The
+ * model catches up by itself on every register access, so the VMM path that
+ * touches it first after a count runs out is where IRR gets the vector:
+ * usually the timer thread, on a slow host often a register access of the
+ * guest.  Each path traces here, so a trace shows every expiry once, with
+ * the path that noticed it.
+ */
+void apic_trace_expiries(struct vm *vm, uint64_t before, const char *noticed_by)
+{
+	if (vm->lapic.timer_expiries == before)
+		return;
+	if (vm->lapic.lvt[0] & 0x10000)		/* lvt[0] is the timer LVT (lapic.h); bit 16: masked */
+		TRACE(&vm->trace, "lapic: timer fires, masked in the lvt: no interrupt%s", noticed_by);
+	else
+		TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)%s", lapic_ppr(&vm->lapic), noticed_by);
+}
+
+/*
  * MMIO: both APICs have 32-bit registers on 16-byte boundaries.  Narrower
  * reads see the bytes of the 32-bit register; a 64-bit access is two.
  */
 static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
 {
 	struct vm *vm = opaque;
-	/* lvt[0] is the timer LVT (lapic.h); not lapic_mmio_read(): any read catches the timer up */
-	int timer_vector = (int)(vm->lapic.lvt[0] & 0xff);
-	bool had = timer_vector >= 16 && lapic_irr_test(&vm->lapic, timer_vector);
+	uint64_t expiries = vm->lapic.timer_expiries;
 
 	for (unsigned i = 0; i < size; i += 4) {
 		uint32_t v = lapic_mmio_read(&vm->lapic, (uint32_t)((off + i) & ~3ull));
@@ -149,22 +165,15 @@ static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigne
 		v >>= 8 * ((off + i) & 3);
 		memcpy(data + i, &v, size - i < 4 ? size - i : 4);
 	}
-	/*
-	 * A read of the current count catches the timer up: a count that ran
-	 * out since the timer thread last looked puts the LVT vector in IRR
-	 * right here, and INTR must say so (or a HLT would sleep on it).  On a
-	 * slow host that read often comes before the timer thread's wake-up:
-	 * trace it as the same event, so a trace always shows where IRR got it.
-	 */
-	if (!had && timer_vector >= 16 && lapic_irr_test(&vm->lapic, timer_vector))
-		TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x), caught up by a read of the current count",
-		      lapic_ppr(&vm->lapic));
+	/* a read catches the timer up: an expiry may have put its vector in IRR just now */
+	apic_trace_expiries(vm, expiries, ", caught up by a register read of the guest");
 	irq_intr_changed(vm);
 }
 
 static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
 {
 	struct vm *vm = opaque;
+	uint64_t expiries = vm->lapic.timer_expiries;
 
 	if (size < 4 || (off & 3)) {
 		TRACE(&vm->trace, "guest: lapic write of %u bytes at +%#llx ignored (registers are 32-bit)",
@@ -181,6 +190,8 @@ static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, 
 		else
 			TRACE(&vm->trace, "guest: lapic +%#05llx <- %08x", (unsigned long long)(off + i), v);
 		lapic_mmio_write(&vm->lapic, (uint32_t)(off + i), v);
+		apic_trace_expiries(vm, expiries, ", caught up by a register write of the guest");
+		expiries = vm->lapic.timer_expiries;
 		if (off + i == LAPIC_EOI)
 			TRACE(&vm->trace, "lapic: after eoi ppr=%02x%s", lapic_ppr(&vm->lapic),
 			      lapic_pending(&vm->lapic) >= 0 ? ", a vector above ppr waits in irr" : "");
@@ -343,11 +354,13 @@ bool apic_handle_msr(struct vcpu *vcpu)
 			run->msr.data = lapic_read_tsc_deadline(&vm->lapic);
 		} else {
 			uint64_t expiry = run->msr.data ? tsc_to_clock_ns(vcpu, run->msr.data) : 0;
+			uint64_t expiries = vm->lapic.timer_expiries;
 
 			lapic_write_tsc_deadline(&vm->lapic, run->msr.data, expiry);
 			TRACE(&vm->trace, "guest: wrmsr IA32_TSC_DEADLINE = %#llx (in %lld us)",
 			      (unsigned long long)run->msr.data,
 			      expiry ? (long long)(expiry - clock_now_ns(vm->clock)) / 1000 : -1ll);
+			apic_trace_expiries(vm, expiries, ", caught up by the wrmsr (a deadline already past)");
 			/*
 			 * A deadline already past fires inside the write (Linux
 			 * writes "now + a little", which a slow exit makes past):

@@ -7,6 +7,7 @@
 #define TINYVMM_APIC_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct vm;
 struct vcpu;
@@ -15,6 +16,8 @@ struct vcpu;
 int apic_devices_add(struct vm *vm);
 /* Make IA32_APIC_BASE and IA32_TSC_DEADLINE exit to userspace (before vCPUs exist). */
 int apic_msr_setup(struct vm *vm);
+/* Trace each LAPIC timer expiry since 'before' (lapic.timer_expiries), saying which path noticed it. */
+void apic_trace_expiries(struct vm *vm, uint64_t before, const char *noticed_by);
 /* Split irqchip: keep KVM's GSI routes equal to the redirection table. */
 void apic_sync_routes(struct vm *vm);
 /* Split irqchip: KVM_EXIT_IOAPIC_EOI. */

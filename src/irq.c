@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "apic.h"
 #include "irq.h"
 #include "vm.h"
 
@@ -316,8 +317,10 @@ static void *timer_main(void *opaque)
 				pit_not_before = now;
 		}
 		if (vm_user_lapic(vm) && lapic_next_event_ns(&vm->lapic) <= now) {
+			uint64_t expiries = vm->lapic.timer_expiries;
+
 			lapic_update(&vm->lapic);	/* the LVT timer vector goes into IRR */
-			TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)", lapic_ppr(&vm->lapic));
+			apic_trace_expiries(vm, expiries, "");
 			irq_intr_changed(vm);
 		}
 	}

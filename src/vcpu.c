@@ -228,7 +228,7 @@ static bool handle_hlt(struct vcpu *vcpu)
 	else if (!vm->has_pic)
 		why = "no interrupt controller in this machine";
 	else if (vm->pic.chip[PIC_MASTER].imr == 0xff && !irq_intr(vm) &&
-		 (!vm->has_apics || !(lapic_mmio_read(&vm->lapic, LAPIC_SVR) & 0x100)))
+		 (!vm->has_apics || !lapic_sw_enabled(&vm->lapic)))
 		why = vm->has_apics ? "every 8259A input masked and the local APIC disabled"
 				    : "every 8259A input masked";
 	if (!why) {

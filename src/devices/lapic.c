@@ -86,6 +86,8 @@ void lapic_setup_virtual_wire(struct lapic *a)
 	a->lvt[LVT_I_LINT1] = LVT_DM_NMI;
 }
 
+bool lapic_sw_enabled(const struct lapic *a) { return sw_enabled(a); }
+
 /* ---- the register page ---- */
 
 uint32_t lapic_mmio_read(struct lapic *a, uint32_t offset)

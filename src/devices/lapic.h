@@ -73,6 +73,7 @@ struct lapic {
 	/* timer: TSC-deadline mode */
 	uint64_t tsc_deadline;		/* IA32_TSC_DEADLINE, 0 = disarmed */
 	uint64_t tsc_deadline_ns;	/* the same moment on our clock */
+	uint64_t timer_expiries;	/* expiries so far, masked or not (observation, for --trace) */
 };
 
 /* Power-up state (SDM 11.4.7.1), APIC ID 'id', enabled at 0xFEE00000, BSP. */
@@ -128,6 +129,8 @@ bool     lapic_irr_test(const struct lapic *a, int v);
 /* Does destination 'dest' (physical, or logical under DFR/LDR) name this APIC (SDM 11.6.2)? */
 bool     lapic_match_dest(const struct lapic *a, uint8_t dest, bool logical);
 bool     lapic_tmr_test(const struct lapic *a, int v);
+/* Software-enabled (SVR bit 8)?  Unlike a read of the SVR, no timer catch-up. */
+bool     lapic_sw_enabled(const struct lapic *a);
 uint32_t lapic_ppr(const struct lapic *a);
 
 #endif

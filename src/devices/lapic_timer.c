@@ -75,6 +75,7 @@ static void timer_fire(struct lapic *a)
 {
 	uint32_t lvt = a->lvt[LVT_I_TIMER];
 
+	a->timer_expiries++;
 	if (!(lvt & LVT_MASKED))
 		lapic_accept(a, (int)(lvt & LVT_VECTOR), false);
 }

@@ -159,8 +159,36 @@ static void test_expiry_seen_by_a_read(void)
 	ok(lapic_irr_test(&vm->lapic, 0x40), "one-shot: the read caught the timer up, vector 0x40 in IRR");
 	ok(intr_line(), "one-shot: and INTR says so");
 	fflush(vm->diag);
-	ok(strstr(diag_buf, "lapic: timer fires -> irr (ppr=00), caught up by a read of the current count") != NULL,
+	ok(strstr(diag_buf, "lapic: timer fires -> irr (ppr=00), caught up by a register read of the guest") != NULL,
 	   "one-shot: --trace shows the expiry the read caught (a trace without it hid where IRR got 0x40)");
+	teardown();
+}
+
+/* Writes catch the timer up too, and a masked expiry is traced as one (no vector). */
+static void test_expiry_seen_by_a_write(void)
+{
+	setup();
+	trace_init(&vm->trace, true, vm->diag);
+	fake.ns = 5000000;
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	lapic_w(LAPIC_TIMER_DCR, 0xb);		/* divide by 1 */
+	lapic_w(LAPIC_LVT_TIMER, 0x41);		/* one-shot, vector 0x41 */
+	lapic_w(LAPIC_TIMER_ICR, 1000);
+	fake.ns += 1000000;
+	lapic_w(LAPIC_TPR, 0);			/* any write: the model catches up first */
+	ok(lapic_irr_test(&vm->lapic, 0x41), "one-shot: a TPR write caught the timer up, vector 0x41 in IRR");
+	ok(intr_line(), "one-shot: and INTR says so");
+	fflush(vm->diag);
+	ok(strstr(diag_buf, "lapic: timer fires -> irr (ppr=00), caught up by a register write of the guest") != NULL,
+	   "one-shot: --trace shows the expiry the write caught");
+	lapic_w(LAPIC_LVT_TIMER, 0x10042);	/* masked, vector 0x42 */
+	lapic_w(LAPIC_TIMER_ICR, 1000);
+	fake.ns += 1000000;
+	(void)lapic_r(LAPIC_TIMER_CCR);
+	ok(!lapic_irr_test(&vm->lapic, 0x42), "masked one-shot: no vector 0x42 in IRR (SDM 11.5.1: mask bit)");
+	fflush(vm->diag);
+	ok(strstr(diag_buf, "lapic: timer fires, masked in the lvt: no interrupt, caught up by a register read") != NULL,
+	   "masked one-shot: --trace still shows the expiry, and says it was masked");
 	teardown();
 }
 
@@ -448,6 +476,7 @@ int main(void)
 	vcpu_kick_setup();	/* the timer thread kicks "the vCPU", which is us */
 	test_tsc_deadline_in_the_past();
 	test_expiry_seen_by_a_read();
+	test_expiry_seen_by_a_write();
 	test_hlt_refreshes_intr();
 	test_irq0_to_ioapic_pin2();
 	test_ioapic_destinations();
