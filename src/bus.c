@@ -17,14 +17,19 @@ void bus_init(struct bus *bus, const char *name)
 	bus->name = name;
 }
 
+/* LAB 2: begin */
 static bool overlaps(const struct bus_range *r, uint64_t base, uint64_t len)
 {
 	return base < r->base + r->len && r->base < base + len;
 }
+/* LAB 2: stub */
+//@ /* a helper of your own may go here */
+/* LAB 2: end */
 
 int bus_add(struct bus *bus, uint64_t base, uint64_t len, const char *name,
 	    bus_read_fn read, bus_write_fn write, void *opaque)
 {
+	/* LAB 2: begin */
 	if (len == 0 || base + len < base)
 		return -EINVAL;
 	for (int i = 0; i < bus->count; i++)
@@ -37,10 +42,16 @@ int bus_add(struct bus *bus, uint64_t base, uint64_t len, const char *name,
 		.read = read, .write = write, .opaque = opaque,
 	};
 	return 0;
+	/* LAB 2: stub */
+	//@ /* check the range (bus.h says which errors), then append it to bus->range */
+	//@ (void)bus; (void)base; (void)len; (void)name; (void)read; (void)write; (void)opaque;
+	//@ return -ENOSYS;
+	/* LAB 2: end */
 }
 
 const struct bus_range *bus_find(const struct bus *bus, uint64_t addr)
 {
+	/* LAB 2: begin */
 	for (int i = 0; i < bus->count; i++) {
 		const struct bus_range *r = &bus->range[i];
 
@@ -48,27 +59,41 @@ const struct bus_range *bus_find(const struct bus *bus, uint64_t addr)
 			return r;
 	}
 	return NULL;
+	/* LAB 2: stub */
+	//@ (void)bus; (void)addr;
+	//@ return NULL;
+	/* LAB 2: end */
 }
 
 bool bus_read(const struct bus *bus, uint64_t addr, uint8_t *data, unsigned size)
 {
 	const struct bus_range *r = bus_find(bus, addr);
 
+	/* LAB 2: begin */
 	memset(data, 0xff, size);
 	if (!r)
 		return false;
 	if (r->read)
 		r->read(r->opaque, addr - r->base, data, size);
 	return true;
+	/* LAB 2: stub */
+	//@ (void)r; (void)data; (void)size;
+	//@ return false;
+	/* LAB 2: end */
 }
 
 bool bus_write(const struct bus *bus, uint64_t addr, const uint8_t *data, unsigned size)
 {
 	const struct bus_range *r = bus_find(bus, addr);
 
+	/* LAB 2: begin */
 	if (!r)
 		return false;
 	if (r->write)
 		r->write(r->opaque, addr - r->base, data, size);
 	return true;
+	/* LAB 2: stub */
+	//@ (void)r; (void)data; (void)size;
+	//@ return false;
+	/* LAB 2: end */
 }

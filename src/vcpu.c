@@ -175,6 +175,7 @@ static bool handle_io(struct vcpu *vcpu)
 		return false;
 	}
 	data = (uint8_t *)run + run->io.data_offset;	/* only now known to be inside the mapping */
+	/* LAB 1: begin */
 	pthread_mutex_lock(&vm->lock);
 	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
 		bool claimed = write ? bus_write(&vm->pio, run->io.port, data, size)
@@ -185,6 +186,17 @@ static bool handle_io(struct vcpu *vcpu)
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return !vm->stop_requested;
+	/* LAB 1: stub */
+	//@ /*
+	//@  * Hand the run->io.count items at 'data' (size bytes each) to the port
+	//@  * bus, under vm->lock.  An access nobody claims goes to vm_unhandled().
+	//@  */
+	//@ (void)data;
+	//@ (void)write;
+	//@ fprintf(vm->diag, "tinyvmm: handle_io: port %#x not dispatched yet (lab 1)\n", run->io.port);
+	//@ vm_request_stop(vm, EXIT_KVM_ERROR);
+	//@ return false;
+	/* LAB 1: end */
 }
 
 /* KVM_EXIT_MMIO: one access of 1-8 bytes at a physical address no slot covers. */
@@ -201,6 +213,7 @@ static bool handle_mmio(struct vcpu *vcpu)
 		vm_request_stop(vm, EXIT_KVM_ERROR);
 		return false;
 	}
+	/* LAB 1: begin */
 	pthread_mutex_lock(&vm->lock);
 	claimed = write ? bus_write(&vm->mmio, run->mmio.phys_addr, run->mmio.data, size)
 			: bus_read(&vm->mmio, run->mmio.phys_addr, run->mmio.data, size);
@@ -208,6 +221,15 @@ static bool handle_mmio(struct vcpu *vcpu)
 		vm_unhandled(vm, true, write, run->mmio.phys_addr, run->mmio.data, size);
 	pthread_mutex_unlock(&vm->lock);
 	return !vm->stop_requested;
+	/* LAB 1: stub */
+	//@ /* Hand the access to the MMIO bus, under vm->lock, as handle_io() does. */
+	//@ (void)write;
+	//@ (void)claimed;
+	//@ fprintf(vm->diag, "tinyvmm: handle_mmio: address %#llx not dispatched yet (lab 1)\n",
+	//@ 	(unsigned long long)run->mmio.phys_addr);
+	//@ vm_request_stop(vm, EXIT_KVM_ERROR);
+	//@ return false;
+	/* LAB 1: end */
 }
 
 /*
@@ -326,10 +348,22 @@ bool vcpu_handle_exit(struct vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 
 	switch (run->exit_reason) {
+	/* LAB 1: begin */
 	case KVM_EXIT_IO:
 		return handle_io(vcpu);
 	case KVM_EXIT_MMIO:
 		return handle_mmio(vcpu);
+	/* LAB 1: stub */
+	//@ case KVM_EXIT_IO:
+	//@ case KVM_EXIT_MMIO:
+	//@ 	/* which handler does each of these two exits need? */
+	//@ 	(void)handle_io;
+	//@ 	(void)handle_mmio;
+	//@ 	fprintf(vm->diag, "tinyvmm: exit reason %u (%s) not dispatched yet (lab 1)\n",
+	//@ 		run->exit_reason, kvm_exit_reason_name(run->exit_reason));
+	//@ 	vm_request_stop(vm, EXIT_KVM_ERROR);
+	//@ 	return false;
+	/* LAB 1: end */
 	case KVM_EXIT_HLT:
 		return handle_hlt(vcpu);
 	case KVM_EXIT_X86_RDMSR:

@@ -553,6 +553,54 @@ static void test_reset_state(void)
 	ok(!regs_are_reset_state(&r, &s), "protected mode: not the reset state");
 }
 
+/*
+ * "rep insb" from a port nobody owns (KVM API doc, KVM_EXIT_IO: 'count'
+ * items of 'size' bytes at data_offset).  Each item reads as all ones, as an
+ * undriven ISA bus does, and the address is reported once, not per item.
+ */
+static void test_io_rep_unclaimed(void)
+{
+	setup();
+	set_io(KVM_EXIT_IO_IN, 0x2fd, 1, 4);
+	memset(io_data(), 0, 8);
+	ok(vcpu_handle_exit(&vm->vcpu), "rep insb, count 4, from an unclaimed port: continue");
+	ok(io_data()[0] == 0xff && io_data()[1] == 0xff && io_data()[2] == 0xff && io_data()[3] == 0xff,
+	   "rep insb from an unclaimed port: all 4 bytes read 0xff");
+	is(io_data()[4], 0, "rep insb from an unclaimed port: nothing past the 4 bytes");
+	is(occurrences(messages(), "unhandled port read at 0x02fd"), 1,
+	   "rep insb from an unclaimed port: reported once, not once per byte");
+	teardown();
+}
+
+/*
+ * The report of unclaimed accesses is bounded (tutorial chapter 2, section 5:
+ * "After 64 different addresses it says so once and goes quiet").
+ */
+static void test_unhandled_limit(void)
+{
+	int n = 0;
+
+	setup();
+	for (int i = 0; i < 64; i++) {
+		set_io(KVM_EXIT_IO_OUT, (uint16_t)(0x5000 + i), 1, 1);
+		n += vcpu_handle_exit(&vm->vcpu);
+	}
+	is(n, 64, "64 unclaimed ports: continue each time");
+	is(occurrences(messages(), "unhandled port write"), 64, "64 different unclaimed ports: 64 reports");
+	is(occurrences(messages(), "more than"), 0, "64 addresses: not yet 'more than'");
+	set_io(KVM_EXIT_IO_OUT, 0x5000 + 64, 1, 1);
+	ok(vcpu_handle_exit(&vm->vcpu), "65th unclaimed address: continue");
+	is(occurrences(messages(), "unhandled port write"), 64, "65th unclaimed address: not reported");
+	is(occurrences(messages(), "more than 64 addresses"), 1, "65th unclaimed address: 'more than 64 addresses' said once");
+	set_mmio(0xd0000, 1, true);
+	ok(vcpu_handle_exit(&vm->vcpu), "after the limit, an unclaimed MMIO write: continue");
+	set_io(KVM_EXIT_IO_IN, 0x6000, 1, 1);
+	ok(vcpu_handle_exit(&vm->vcpu), "after the limit, an unclaimed port read: continue");
+	is(io_data()[0], 0xff, "after the limit, an unclaimed read still gives 0xff");
+	is(occurrences(messages(), "\n"), 65, "after the limit: quiet (65 lines in all)");
+	teardown();
+}
+
 int main(void)
 {
 	test_io();
@@ -566,5 +614,7 @@ int main(void)
 	test_hlt_intr();
 	test_request_stop();
 	test_reset_state();
+	test_io_rep_unclaimed();
+	test_unhandled_limit();
 	return done_testing();
 }
