@@ -313,13 +313,20 @@ static void ocw2(struct pic_chip *c, uint8_t val)
 	/* the IS bits a non-specific EOI may clear (all of them, save in special mask mode) */
 	uint8_t eoi_candidates = c->special_mask ? c->isr & ~c->imr : c->isr;
 
-	/* LAB 3a: begin */
-	int prio;
-
 	switch (val & OCW2_CMD) {
+	case OCW2_ROT_AEOI_SET:		/* chip_ack() does the rotating */
+		c->rotate_on_aeoi = true;
+		break;
+	case OCW2_ROT_AEOI_CLEAR:
+		c->rotate_on_aeoi = false;
+		break;
+	case OCW2_NOP:
+		break;
+	/* LAB 3a: begin */
 	case OCW2_EOI:
-	case OCW2_ROT_EOI:
-		prio = highest_priority(c, eoi_candidates);
+	case OCW2_ROT_EOI: {
+		int prio = highest_priority(c, eoi_candidates);
+
 		if (prio == NO_PRIORITY)
 			break;		/* nothing in service: nothing to do */
 		level = prio_to_irq(c, prio);
@@ -327,6 +334,7 @@ static void ocw2(struct pic_chip *c, uint8_t val)
 		if ((val & OCW2_CMD) == OCW2_ROT_EOI)	/* just-serviced goes last */
 			c->priority_add = (uint8_t)((level + 1) & 7);
 		break;
+	}
 	case OCW2_SPECIFIC_EOI:
 		c->isr &= (uint8_t)~(1u << level);
 		break;
@@ -337,19 +345,13 @@ static void ocw2(struct pic_chip *c, uint8_t val)
 	case OCW2_SET_PRIORITY:	/* IR L lowest, so IR L+1 highest */
 		c->priority_add = (uint8_t)((level + 1) & 7);
 		break;
-	case OCW2_ROT_AEOI_SET:
-		c->rotate_on_aeoi = true;
-		break;
-	case OCW2_ROT_AEOI_CLEAR:
-		c->rotate_on_aeoi = false;
-		break;
-	case OCW2_NOP:
-		break;
-	}
 	/* LAB 3a: stub */
-	//@ (void)level;		/* every OCW2 command is ignored */
-	//@ (void)eoi_candidates;
+	//@ default:	/* the EOI, rotation and set priority commands: ignored */
+	//@ 	(void)level;
+	//@ 	(void)eoi_candidates;
+	//@ 	break;
 	/* LAB 3a: end */
+	}
 }
 
 /* OCW3: choose what the command port reads, poll, special mask mode. */
