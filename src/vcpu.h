@@ -37,6 +37,13 @@ void vcpu_destroy(struct vcpu *vcpu);
 /* Act on run->exit_reason after KVM_RUN returned.  False: stop the VM. */
 bool vcpu_handle_exit(struct vcpu *vcpu);
 
+/*
+ * The loop's step before every KVM_RUN: if INTR is high, inject the vector
+ * (KVM_INTERRUPT) when the guest can take it, or ask for an interrupt window.
+ * Exported for the unit tests (test_exit.c).
+ */
+void vcpu_inject_interrupt(struct vcpu *vcpu);
+
 /* KVM_RUN until the VM stops. */
 void vcpu_loop(struct vcpu *vcpu);
 

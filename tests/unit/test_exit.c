@@ -598,6 +598,107 @@ static void test_unhandled_limit(void)
 	ok(vcpu_handle_exit(&vm->vcpu), "after the limit, an unclaimed port read: continue");
 	is(io_data()[0], 0xff, "after the limit, an unclaimed read still gives 0xff");
 	is(occurrences(messages(), "\n"), 65, "after the limit: quiet (65 lines in all)");
+ * The injection step before KVM_RUN (vcpu_inject_interrupt), on the chapter 3
+ * machine: the 8259A alone drives INTR.  Oracle: the KVM API doc (struct
+ * kvm_run): "ready_for_interrupt_injection ... indicates an interrupt can be
+ * injected now with KVM_INTERRUPT", if_flag is the guest's IF, and
+ * "request_interrupt_window ... requests KVM_RUN to return when it becomes
+ * possible to inject external interrupts into the guest"; and the 8259A
+ * datasheet: the INTA cycle moves the request from IRR to ISR and supplies
+ * ICW2's base + IR.  vcpu.fd is -1, so KVM_INTERRUPT fails and tinyvmm's
+ * message names the vector it tried: that is how the vector is seen here.
+ */
+static uint8_t master_isr(void)
+{
+	struct pic_state_summary s;
+
+	pic_summary(&vm->pic, &s);
+	return s.isr[PIC_MASTER];
+}
+
+static uint8_t master_irr(void)
+{
+	struct pic_state_summary s;
+
+	pic_summary(&vm->pic, &s);
+	return s.irr[PIC_MASTER];
+}
+
+static void setup_pic_machine(void)
+{
+	static const uint8_t init[2][4] = { { 0x11, 0x20, 0x04, 0x01 }, { 0x11, 0x28, 0x02, 0x01 } };
+
+	setup();
+	vm->has_apics = false;		/* chapter 3: no local APIC between the 8259A and INTR */
+	for (int i = 0; i < 4; i++) {
+		pic_port_write(&vm->pic, i ? 0x21 : 0x20, init[0][i]);
+		pic_port_write(&vm->pic, i ? 0xa1 : 0xa0, init[1][i]);
+	}
+}
+
+/* A device raises ISA line irq; intr_line is set as irq_intr_changed() would. */
+static void raise_irq(int irq)
+{
+	pic_set_irq(&vm->pic, irq, 1);
+	__atomic_store_n(&vm->intr_line, pic_intr(&vm->pic), __ATOMIC_RELEASE);
+}
+
+static void test_inject_interrupt(void)
+{
+	setup_pic_machine();
+	raise_irq(1);
+	run->ready_for_interrupt_injection = 1;
+	run->if_flag = 1;
+	vcpu_inject_interrupt(&vm->vcpu);
+	is(master_isr(), 0x02, "inject: INTR high, guest ready with IF=1: the INTA moves IRQ 1 to ISR");
+	ok(strstr(messages(), "KVM_INTERRUPT vector 0x21") != NULL,
+	   "inject: KVM_INTERRUPT is given IRQ 1's vector 0x21 (ICW2 base 0x20 + 1)");
+	ok(vm->vcpu.inject_inflight, "inject: the vector is marked in flight until the guest runs");
+	is(run->request_interrupt_window, 0, "inject: no interrupt window requested after an injection");
+	ok(!__atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE),
+	   "inject: INTR is low after the INTA, and intr_line says so");
+
+	/* KVM_RUN returned EINTR (a kick) before the guest ran: the vector is still KVM's */
+	raise_irq(0);
+	vcpu_inject_interrupt(&vm->vcpu);
+	ok(master_isr() == 0x02 && master_irr() == 0x01 && occurrences(messages(), "KVM_INTERRUPT") == 1,
+	   "inject: one vector in flight: no second INTA before the guest ran (IRQ 0 waits in IRR)");
+	vm->vcpu.inject_inflight = false;	/* the guest ran */
+	vcpu_inject_interrupt(&vm->vcpu);
+	ok(master_isr() == 0x03 && strstr(messages(), "KVM_INTERRUPT vector 0x20") != NULL,
+	   "inject: once the guest ran, IRQ 0 (vector 0x20) nests inside IRQ 1's handler");
+	teardown();
+
+	setup_pic_machine();
+	raise_irq(1);
+	run->ready_for_interrupt_injection = 0;
+	run->if_flag = 0;
+	vcpu_inject_interrupt(&vm->vcpu);
+	is(run->request_interrupt_window, 1, "inject: INTR high but IF=0: an interrupt window is requested");
+	ok(master_isr() == 0 && master_irr() == 0x02 && strstr(messages(), "KVM_INTERRUPT") == NULL,
+	   "inject: IF=0: no INTA and no KVM_INTERRUPT, IRQ 1 stays in IRR");
+
+	run->request_interrupt_window = 0;
+	run->if_flag = 1;		/* IF=1 but not ready: the instruction after sti, or KVM busy */
+	vcpu_inject_interrupt(&vm->vcpu);
+	ok(run->request_interrupt_window == 1 && master_isr() == 0,
+	   "inject: IF=1 but not ready (sti shadow): no INTA, an interrupt window is requested");
+
+	run->ready_for_interrupt_injection = 1;	/* KVM_EXIT_IRQ_WINDOW_OPEN */
+	vcpu_inject_interrupt(&vm->vcpu);
+	ok(master_isr() == 0x02 && run->request_interrupt_window == 0 &&
+	   strstr(messages(), "KVM_INTERRUPT vector 0x21") != NULL,
+	   "inject: the window open (ready, IF=1): IRQ 1 injected, the window request withdrawn");
+	teardown();
+
+	setup_pic_machine();
+	run->ready_for_interrupt_injection = 1;
+	run->if_flag = 1;
+	run->request_interrupt_window = 1;	/* left over from a request that is gone */
+	vcpu_inject_interrupt(&vm->vcpu);
+	is(run->request_interrupt_window, 0, "inject: INTR low: a stale interrupt window request is withdrawn");
+	ok(strstr(messages(), "KVM_INTERRUPT") == NULL && master_isr() == 0,
+	   "inject: INTR low: no INTA, no KVM_INTERRUPT (no spurious IRQ 7)");
 	teardown();
 }
 
@@ -616,5 +717,6 @@ int main(void)
 	test_reset_state();
 	test_io_rep_unclaimed();
 	test_unhandled_limit();
+	test_inject_interrupt();
 	return done_testing();
 }

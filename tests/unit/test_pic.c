@@ -674,6 +674,34 @@ static void test_mask_and_read_registers(void)
 	is(irr(&p, 0), 0x40, "IRQ2 is the cascade: pic_set_irq ignores it");
 }
 
+/*
+ * Priority is a circle, for the resolver and for a non-specific EOI alike
+ * (8259A datasheet, "Specific Rotation": after a set priority command IR L
+ * is the lowest and IR L+1 the highest; "End of Interrupt": a non-specific
+ * EOI resets the highest-priority IS bit, the handler that runs in fully
+ * nested mode).  Once rotated, bit order and priority order differ.
+ */
+static void test_rotated_nesting(void)
+{
+	struct pic p;
+
+	bios_init(&p, 0x01);
+	wr(&p, 0x20, SET_PRIO | 4);	/* order 5,6,7,0,1,2,3,4 */
+	pulse(&p, 1);
+	is(pic_intack(&p), 0x09, "rotated priority (4 lowest): IRQ1 acknowledged");
+	pulse(&p, 5);
+	ok(pic_intr(&p), "rotated priority: IRQ5, now above IRQ1, interrupts IRQ1's handler");
+	is(pic_intack(&p), 0x0d, "rotated priority: nested IRQ5 delivered");
+	pulse(&p, 3);
+	ok(!pic_intr(&p), "rotated priority: IRQ3, now below IRQ1, waits although its number is lower");
+	wr(&p, 0x20, EOI);
+	is(isr(&p, 0), 0x02, "rotated priority: non-specific EOI ends IRQ5 (highest in service), not IRQ1 (lowest-numbered)");
+	ok(!pic_intr(&p), "rotated priority: IRQ3 still waits for IRQ1");
+	wr(&p, 0x20, EOI);
+	is(pic_intack(&p), 0x0b, "rotated priority: after IRQ1's EOI, IRQ3");
+	is(irr(&p, 0), 0x00, "rotated priority: nothing left in IRR");
+}
+
 int main(void)
 {
 	test_poll_cascade();
@@ -695,5 +723,6 @@ int main(void)
 	test_slave_rotation();
 	test_spurious();
 	test_mask_and_read_registers();
+	test_rotated_nesting();
 	return done_testing();
 }

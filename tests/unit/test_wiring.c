@@ -13,6 +13,7 @@
  * CPU takes an interrupt whose vector is above PPR when IF=1): whenever the
  * local APIC holds a deliverable vector, INTR is high.
  */
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -471,6 +472,129 @@ static void test_machine_without_apics(void)
 	teardown();
 }
 
+/*
+ * Another thread (the timer thread, the watchdog) raises INTR while the vCPU
+ * thread is away from its check before KVM_RUN; it must be told (tutorial
+ * chapter 3, 4.2 and 4.3; KVM's in-kernel equivalent is kvm_vcpu_kick()).
+ * Asleep in HLT it waits on halt_cond; running guest code it only leaves
+ * KVM_RUN on a signal (KVM API doc, KVM_RUN: -EINTR when a signal is pending;
+ * "immediate_exit"), which tinyvmm sends to the vCPU's thread: SIGUSR1.
+ */
+struct hlt_thread {
+	bool returned, result;
+};
+
+static void *vcpu_in_hlt(void *opaque)
+{
+	struct hlt_thread *h = opaque;
+
+	h->result = vcpu_handle_exit(&vm->vcpu);
+	__atomic_store_n(&h->returned, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Poll *flag (read under the lock when 'locked') for up to 2 s. */
+static bool wait_until_true(bool *flag, bool locked)
+{
+	const struct timespec ms = { 0, 1000000 };
+
+	for (int i = 0; i < 2000; i++) {
+		bool v;
+
+		if (locked)
+			pthread_mutex_lock(&vm->lock);
+		v = __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+		if (locked)
+			pthread_mutex_unlock(&vm->lock);
+		if (v)
+			return true;
+		nanosleep(&ms, NULL);
+	}
+	return false;
+}
+
+static void test_hlt_woken_by_another_thread(void)
+{
+	struct hlt_thread h = { false, false };
+	pthread_t t;
+	bool woken;
+
+	setup_machine(MACHINE_PIC);
+	pic_setup_like_a_bios();
+	port_w(0x21, 0xfd);			/* IRQ 1 unmasked */
+	vm->vcpu.run->exit_reason = KVM_EXIT_HLT;
+	vm->vcpu.run->if_flag = 1;
+	pthread_create(&t, NULL, vcpu_in_hlt, &h);
+	ok(wait_until_true(&vm->vcpu_halted, true) && !h.returned,
+	   "hlt: with INTR low the vCPU thread sleeps in HLT");
+	pthread_mutex_lock(&vm->lock);
+	irq_set_level(vm, 1, 1);		/* from this thread, not the vCPU's */
+	pthread_mutex_unlock(&vm->lock);
+	woken = wait_until_true(&h.returned, false);
+	ok(woken, "hlt: a line raised by another thread wakes the sleeping vCPU (halt_cond)");
+	if (!woken) {				/* let it go, or the join would hang */
+		pthread_mutex_lock(&vm->lock);
+		vm_request_stop(vm, EXIT_TIMEOUT);
+		pthread_cond_broadcast(&vm->halt_cond);
+		pthread_mutex_unlock(&vm->lock);
+	}
+	pthread_join(t, NULL);
+	ok(woken && h.result, "hlt: woken with INTR high, the loop goes on to inject");
+	teardown();
+}
+
+struct kick_thread {
+	int signo;
+};
+
+/* "The vCPU in KVM_RUN": SIGUSR1 is blocked here, so a kick is seen by sigtimedwait. */
+static void *vcpu_in_kvm_run(void *opaque)
+{
+	struct kick_thread *k = opaque;
+	const struct timespec two_s = { 2, 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	k->signo = sigtimedwait(&set, NULL, &two_s);
+	return NULL;
+}
+
+static void test_kick_from_another_thread(void)
+{
+	struct kick_thread k = { 0 };
+	const struct timespec zero = { 0, 0 };
+	sigset_t usr1, old, pending;
+	pthread_t t;
+
+	setup_machine(MACHINE_PIC);
+	pic_setup_like_a_bios();
+	port_w(0x21, 0xed);			/* IRQ 1 and IRQ 4 unmasked */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, &old);
+	pthread_create(&t, NULL, vcpu_in_kvm_run, &k);	/* inherits the blocked SIGUSR1 */
+
+	/* the vCPU thread raises a line itself: it looks at INTR before its next entry anyway */
+	irq_set_level(vm, 3, 1);		/* masked: INTR stays low */
+	irq_set_level(vm, 1, 1);
+	sigpending(&pending);
+	ok(!sigismember(&pending, SIGUSR1), "kick: the vCPU thread's own line change sends itself no kick");
+	sigtimedwait(&usr1, NULL, &zero);	/* drop one if it was sent */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+	/* INTR is already high; another thread's change kicks all the same (a spare kick is cheap) */
+	vm->vcpu.thread = t;			/* now the vCPU runs in another thread */
+	pthread_mutex_lock(&vm->lock);
+	irq_set_level(vm, 4, 1);
+	pthread_mutex_unlock(&vm->lock);
+	pthread_join(t, NULL);
+	ok(intr_line(), "kick: a line raised by another thread sets intr_line for the vCPU loop");
+	is(k.signo, SIGUSR1, "kick: a line raised by another thread kicks the vCPU thread (SIGUSR1)");
+	vm->vcpu.thread = pthread_self();
+	teardown();
+}
+
 int main(void)
 {
 	vcpu_kick_setup();	/* the timer thread kicks "the vCPU", which is us */
@@ -487,5 +611,7 @@ int main(void)
 	test_machine_without_apics();
 	test_intr_after_poll_and_apic_off();
 	test_timer_thread_pit_at_count_1();
+	test_hlt_woken_by_another_thread();
+	test_kick_from_another_thread();
 	return done_testing();
 }
