@@ -598,6 +598,10 @@ static void test_unhandled_limit(void)
 	ok(vcpu_handle_exit(&vm->vcpu), "after the limit, an unclaimed port read: continue");
 	is(io_data()[0], 0xff, "after the limit, an unclaimed read still gives 0xff");
 	is(occurrences(messages(), "\n"), 65, "after the limit: quiet (65 lines in all)");
+	teardown();
+}
+
+/*
  * The injection step before KVM_RUN (vcpu_inject_interrupt), on the chapter 3
  * machine: the 8259A alone drives INTR.  Oracle: the KVM API doc (struct
  * kvm_run): "ready_for_interrupt_injection ... indicates an interrupt can be
