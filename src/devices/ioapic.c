@@ -88,11 +88,17 @@ static bool asserted(const struct ioapic *io, int pin)
 /* The message an entry describes.  Shared by delivery and the MSI encoder. */
 static void entry_to_irq(uint64_t e, struct ioapic_irq *irq)
 {
+	/* LAB 5b: begin */
 	irq->vector = (uint8_t)rte_vector(e);
 	irq->delivery_mode = (uint8_t)rte_delmode(e);
 	irq->dest = (uint8_t)rte_dest(e);
 	irq->dest_logical = e & IOAPIC_RTE_DESTMODE;
 	irq->level = rte_level(e);
+	/* LAB 5b: stub */
+	//@ (void)rte_vector;	/* the helpers above read the fields */
+	//@ (void)rte_dest;
+	//@ memset(irq, 0, sizeof(*irq));	/* every field 0: vector 0, which no local APIC takes */
+	/* LAB 5b: end */
 }
 
 /*
@@ -111,14 +117,20 @@ static void entry_to_irq(uint64_t e, struct ioapic_irq *irq)
 static void send(struct ioapic *io, int pin)
 {
 	struct ioapic_irq irq;
-	bool remote_irr = uses_remote_irr(io->redir[pin]);
 
 	entry_to_irq(io->redir[pin], &irq);
 	irq.pin = (uint8_t)pin;
+	/* LAB 5b: begin */
+	bool remote_irr = uses_remote_irr(io->redir[pin]);
+
 	if (remote_irr)
 		io->redir[pin] |= IOAPIC_RTE_REMOTE_IRR;
 	if (io->deliver && !io->deliver(io->opaque, &irq) && remote_irr)
 		io->redir[pin] &= ~IOAPIC_RTE_REMOTE_IRR;
+	/* LAB 5b: stub */
+	//@ if (io->deliver)	/* Remote IRR: never set */
+	//@ 	io->deliver(io->opaque, &irq);
+	/* LAB 5b: end */
 }
 
 /*
@@ -129,19 +141,22 @@ static void send(struct ioapic *io, int pin)
  */
 static void service_level(struct ioapic *io, int pin)
 {
+	/* LAB 5b: begin */
 	uint64_t e = io->redir[pin];
 
 	if (uses_remote_irr(e) && !rte_masked(e) &&
 	    !(e & IOAPIC_RTE_REMOTE_IRR) && asserted(io, pin))
 		send(io, pin);
+	/* LAB 5b: stub */
+	//@ (void)io;	/* level pins send nothing */
+	//@ (void)pin;
+	/* LAB 5b: end */
 }
 
 /* --- indirect registers ----------------------------------------------- */
 
 static uint32_t reg_read(const struct ioapic *io, unsigned index)
 {
-	uint64_t e;
-
 	switch (index) {
 	case IOAPIC_REG_ID:
 	case IOAPIC_REG_ARB:
@@ -153,10 +168,15 @@ static uint32_t reg_read(const struct ioapic *io, unsigned index)
 	case IOAPIC_REG_VERSION:
 		return IOAPIC_VERSION_VALUE;
 	}
+	/* LAB 5b: begin */
 	if (index < IOAPIC_REG_REDIR || index >= IOAPIC_REG_REDIR_END)
 		return 0;		/* unimplemented index: reads as 0 */
-	e = io->redir[(index - IOAPIC_REG_REDIR) / 2];
+	uint64_t e = io->redir[(index - IOAPIC_REG_REDIR) / 2];
+
 	return (index & 1) ? (uint32_t)(e >> 32) : (uint32_t)e;
+	/* LAB 5b: stub */
+	//@ return 0;		/* the redirection table reads 0 */
+	/* LAB 5b: end */
 }
 
 /*
@@ -175,6 +195,7 @@ static uint32_t reg_read(const struct ioapic *io, unsigned index)
  */
 static void redir_write_low(struct ioapic *io, int pin, uint32_t val)
 {
+	/* LAB 5b: begin */
 	uint64_t e = io->redir[pin];
 
 	e = (e & ~0xffffffffull) | (e & RTE_LOW_READONLY) | (val & RTE_LOW_WRITABLE);
@@ -182,25 +203,33 @@ static void redir_write_low(struct ioapic *io, int pin, uint32_t val)
 		e &= ~IOAPIC_RTE_REMOTE_IRR;
 	io->redir[pin] = e;
 	service_level(io, pin);
+	/* LAB 5b: stub */
+	//@ (void)io;	/* the write is lost */
+	//@ (void)pin;
+	//@ (void)val;
+	/* LAB 5b: end */
 }
 
 static void reg_write(struct ioapic *io, unsigned index, uint32_t val)
 {
-	int pin;
-
 	if (index == IOAPIC_REG_ID) {
 		io->id = (val >> APIC_ID_SHIFT) & APIC_ID_MASK;
 		return;
 	}
 	/* Version, arbitration ID and unimplemented indices ignore writes. */
+	/* LAB 5b: begin */
 	if (index < IOAPIC_REG_REDIR || index >= IOAPIC_REG_REDIR_END)
 		return;
-	pin = (int)(index - IOAPIC_REG_REDIR) / 2;
+	int pin = (int)(index - IOAPIC_REG_REDIR) / 2;
+
 	if (index & 1)
 		io->redir[pin] = (io->redir[pin] & 0xffffffffull) |
 				 ((uint64_t)(val & RTE_HIGH_WRITABLE) << 32);
 	else
 		redir_write_low(io, pin, val);
+	/* LAB 5b: stub */
+	//@ (void)redir_write_low;	/* the redirection table ignores writes */
+	/* LAB 5b: end */
 }
 
 /* --- public API --------------------------------------------------------- */
@@ -280,6 +309,7 @@ void ioapic_set_irq(struct ioapic *io, int pin, int level)
  */
 void ioapic_eoi(struct ioapic *io, int vector)
 {
+	/* LAB 5b: begin */
 	for (int pin = 0; pin < IOAPIC_NUM_PINS; pin++) {
 		uint64_t e = io->redir[pin];
 
@@ -289,6 +319,10 @@ void ioapic_eoi(struct ioapic *io, int vector)
 		io->redir[pin] = e & ~IOAPIC_RTE_REMOTE_IRR;
 		service_level(io, pin);
 	}
+	/* LAB 5b: stub */
+	//@ (void)io;	/* the EOI broadcast is ignored */
+	//@ (void)vector;
+	/* LAB 5b: end */
 }
 
 /*

@@ -461,6 +461,37 @@ static void test_remote_irr_only_when_accepted(void)
 	   "accepted this time: Remote IRR set until the EOI");
 }
 
+/*
+ * 82093AA datasheet 3.2.4 "I/O Redirection Table Registers": the 24 64-bit
+ * entries are indirect registers 10h-3Fh, entry n's bits 31:0 at 10h + 2n
+ * and bits 63:32 at 11h + 2n; IOREGSEL selects which one IOWIN shows.
+ */
+static void test_redir_index(void)
+{
+	struct ioapic io;
+	struct recorder r;
+	int good = 1;
+
+	setup(&io, &r);
+	for (int pin = 0; pin < IOAPIC_NUM_PINS; pin++) {
+		reg_wr(&io, 0x11 + 2 * pin, (uint32_t)pin << 24);
+		reg_wr(&io, 0x10 + 2 * pin, 0x10000u | (0x20u + pin));	/* masked, vector 0x20 + n */
+	}
+	for (int pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+		if (reg_rd(&io, 0x10 + 2 * pin) != (0x10000u | (0x20u + pin)) ||
+		    reg_rd(&io, 0x11 + 2 * pin) != (uint32_t)pin << 24)
+			good = 0;
+	ok(good, "redirection table: entry n at index 0x10 + 2n (low) and 0x11 + 2n (high), all 24");
+	is(reg_rd(&io, 0x3f), 23u << 24, "redirection table: index 0x3f is entry 23's high half");
+	ok(ioapic_entry(&io, 7) == (7ull << 56 | 0x10027), "redirection table: ioapic_entry(7) agrees with IOWIN");
+	reg_wr(&io, 0x11 + 2 * 9, 0xab000000u);
+	ok(reg_rd(&io, 0x10 + 2 * 9) == 0x10029 && reg_rd(&io, 0x11 + 2 * 9) == 0xab000000u,
+	   "redirection table: a high-half write changes the destination, not the low half");
+	ok(reg_rd(&io, 0x11 + 2 * 8) == 8u << 24 && reg_rd(&io, 0x10 + 2 * 10) == 0x1002a,
+	   "redirection table: the neighbouring entries stay as written");
+	is(r.count, 0, "redirection table: programming masked entries sends nothing");
+}
+
 int main(void)
 {
 	test_remote_irr_only_when_accepted();
@@ -478,5 +509,6 @@ int main(void)
 	test_message_fields();
 	test_msi();
 	test_out_of_range_and_null();
+	test_redir_index();
 	return done_testing();
 }

@@ -671,6 +671,33 @@ static void test_cluster_dest(void)
 	ok(!lapic_match_dest(&a, 0x02, true), "flat: 0x02 shares no bit with 0x51: does not");
 }
 
+/*
+ * SDM vol. 3A 11.8.5 "Signaling Interrupt Servicing Completion": an EOI write
+ * clears the highest-priority bit in ISR, and only if that interrupt was
+ * level-triggered (its TMR bit set, 11.8.4) does the local APIC send the EOI
+ * on to the I/O APICs.  A level handler interrupted by an edge one of a
+ * higher class: the first EOI is the edge handler's and broadcasts nothing.
+ */
+static void test_eoi_nested_level(void)
+{
+	struct lapic a;
+
+	setup(&a);
+	lapic_accept(&a, 0x58, true);
+	is(lapic_intack(&a), 0x58, "nested EOI: level vector 0x58 taken");
+	lapic_accept(&a, 0x81, false);
+	is(lapic_intack(&a), 0x81, "nested EOI: edge vector 0x81 interrupts its handler");
+	eoi(&a);
+	ok(!lapic_isr_test(&a, 0x81) && lapic_isr_test(&a, 0x58),
+	   "nested EOI: the first EOI retires 0x81, the highest in service");
+	is(eoi_calls, 0, "nested EOI: an edge vector's EOI is not broadcast, though 0x58 below it is level");
+	ok(lapic_tmr_test(&a, 0x58), "nested EOI: 0x58 keeps its TMR bit until its own EOI");
+	eoi(&a);
+	ok(!lapic_isr_test(&a, 0x58) && eoi_calls == 1 && eoi_last == 0x58,
+	   "nested EOI: the second EOI retires 0x58 and broadcasts vector 0x58");
+	ok(!lapic_tmr_test(&a, 0x58), "nested EOI: then TMR bit 0x58 is clear");
+}
+
 int main(void)
 {
 	test_min_period();
@@ -686,5 +713,6 @@ int main(void)
 	test_timer_mode_switch();
 	test_timer_divide_periodic();
 	test_cluster_dest();
+	test_eoi_nested_level();
 	return done_testing();
 }
