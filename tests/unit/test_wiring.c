@@ -604,6 +604,8 @@ static void test_split_routes(void)
 
 static void test_split_signal_msi(void)
 {
+	int before;
+
 	setup_split(false);
 	ioapic_entry_w(10, 0x00000000, 0x0000005a);	/* vector 5a, fixed, physical 0, edge */
 	ioapic_entry_w(11, 0x00000000, 0x0000805b);	/* vector 5b, level */
@@ -629,8 +631,9 @@ static void test_split_signal_msi(void)
 	   "split eoi: KVM_EXIT_IOAPIC_EOI of 5b after pin 11 fell: Remote IRR clear, nothing sent");
 	fake_kvm.msi_result = 0;
 	ioapic_entry_w(12, 0x00000000, 0x0000805c);	/* vector 5c, level */
+	before = fake_kvm.msis;
 	port_w(0x2000 + 12, 1);
-	ok(fake_kvm.msis == 4 && fake_kvm.msi[3].data == 0xc05c && !remote_irr(12),
+	ok(fake_kvm.msis == before + 1 && before < 8 && fake_kvm.msi[before].data == 0xc05c && !remote_irr(12),
 	   "split msi: KVM_SIGNAL_MSI returned 0 (the guest blocked it): Remote IRR of pin 12 stays clear");
 	teardown();
 }
