@@ -42,28 +42,37 @@ static const char *const delivery_mode_name[8] = {
  */
 static bool split_deliver(struct vm *vm, const struct ioapic_irq *irq)
 {
-	uint64_t address;
-	uint32_t data;
+	uint64_t address = 0;
+	uint32_t data = 0;
+	bool delivered;
 	int r;
 
+	/* LAB 6: begin */
 	ioapic_entry_to_msi(ioapic_entry(&vm->ioapic, irq->pin), &address, &data);
 	if (vm->cfg.msi_routes) {
+		/* an MSI route fires on 1; the 0 does nothing (kvm_set_msi() ignores level 0) */
 		r = kvm_irq_line(vm->vm_fd, irq->pin, 1);
 		if (r >= 0)
 			r = kvm_irq_line(vm->vm_fd, irq->pin, 0);
-		TRACE(&vm->trace, "ioapic: pin %d -> KVM_IRQ_LINE gsi %d (route: msi addr=%08llx data=%08x) -> kvm lapic",
-		      irq->pin, irq->pin, (unsigned long long)address, data);
+		delivered = r >= 0;
 	} else {
 		/* api.rst: > 0 delivered, 0 the guest blocked it (no APIC took it) */
 		r = kvm_signal_msi(vm->vm_fd, address, data);
+		delivered = r > 0;
+	}
+	/* LAB 6: stub */
+	//@ r = -ENOSYS;		/* the message goes nowhere */
+	//@ delivered = false;
+	/* LAB 6: end */
+	if (vm->cfg.msi_routes)
+		TRACE(&vm->trace, "ioapic: pin %d -> KVM_IRQ_LINE gsi %d (route: msi addr=%08llx data=%08x) -> kvm lapic",
+		      irq->pin, irq->pin, (unsigned long long)address, data);
+	else
 		TRACE(&vm->trace, "ioapic: pin %d -> KVM_SIGNAL_MSI addr=%08llx data=%08x (vector %#04x %s) -> kvm lapic",
 		      irq->pin, (unsigned long long)address, data, irq->vector, irq->level ? "level" : "edge");
-		if (r == 0)
-			return false;
-	}
 	if (r < 0)
 		fprintf(vm->diag, "tinyvmm: delivering IOAPIC pin %d to KVM: %s\n", irq->pin, strerror(-r));
-	return r >= 0;
+	return delivered;
 }
 
 /*
@@ -263,7 +272,11 @@ bool apic_handle_ioapic_eoi(struct vcpu *vcpu)
 	pthread_mutex_lock(&vm->lock);
 	TRACE(&vm->trace, "vcpu: KVM_EXIT_IOAPIC_EOI vector %#04x -> ioapic clears remote irr",
 	      vcpu->run->eoi.vector);
+	/* LAB 6: begin */
 	ioapic_eoi(&vm->ioapic, vcpu->run->eoi.vector);	/* may deliver again (split_deliver) */
+	/* LAB 6: stub */
+	//@ /* the I/O APIC never hears of the EOI */
+	/* LAB 6: end */
 	pthread_mutex_unlock(&vm->lock);
 	return !vm->stop_requested;
 }

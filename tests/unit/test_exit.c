@@ -706,6 +706,151 @@ static void test_inject_interrupt(void)
 	teardown();
 }
 
+/*
+ * cpu_mode_name() against the SDM (vol. 3A 2.2 "Modes of operation", 3.4.5
+ * "Segment descriptors", 10.8.5 "Initializing IA-32e mode"): CR0.PE = 0 is
+ * real mode whatever the descriptor caches hold; IA-32e mode is EFER.LMA
+ * (set by the CPU when paging comes on with LME), not LME; in it CS.L picks
+ * 64-bit or compatibility mode; outside it CS.D picks 32- or 16-bit code.
+ */
+static void test_cpu_modes(void)
+{
+	struct kvm_sregs s;
+
+	memset(&s, 0, sizeof(s));
+	s.cr0 = 0x60000010;
+	ok(strcmp(cpu_mode_name(&s), "real mode") == 0, "cpu mode: CR0.PE = 0 is real mode");
+	s.cs.db = 1;
+	ok(strcmp(cpu_mode_name(&s), "real mode") == 0,
+	   "cpu mode: CR0.PE = 0 with a 32-bit CS left in the cache is still real mode");
+	s.cs.db = 0;
+	s.cr0 |= 1;
+	ok(strcmp(cpu_mode_name(&s), "16-bit protected mode") == 0,
+	   "cpu mode: PE = 1 with CS.D = 0 (the real-mode CS before the far jump) is 16-bit protected mode");
+	s.cs.db = 1;
+	ok(strcmp(cpu_mode_name(&s), "32-bit protected mode") == 0, "cpu mode: PE = 1 with CS.D = 1 is 32-bit protected mode");
+	s.efer = 0x100;		/* LME, paging still off: not yet IA-32e mode */
+	s.cr4 = 0x20;
+	ok(strcmp(cpu_mode_name(&s), "32-bit protected mode") == 0,
+	   "cpu mode: EFER.LME = 1 but LMA = 0 (paging off) is still 32-bit protected mode");
+	s.cr0 |= 0x80000000;
+	s.efer = 0x500;		/* LME and LMA */
+	ok(strncmp(cpu_mode_name(&s), "compatibility mode", 18) == 0,
+	   "cpu mode: EFER.LMA = 1 with CS.L = 0 is compatibility mode");
+	s.cs.db = 0;
+	s.cs.l = 1;
+	ok(strcmp(cpu_mode_name(&s), "64-bit long mode") == 0, "cpu mode: EFER.LMA = 1 with CS.L = 1 is 64-bit long mode");
+}
+
+/*
+ * guest_virt_to_phys() on page tables written by hand in a fake guest RAM.
+ * The oracle is the SDM, vol. 3A chapter 4: 4.3 (32-bit paging: CR3 bits
+ * 31:12, two levels of 1024 4-byte entries, PS in a PDE maps 4 MiB only when
+ * CR4.PSE = 1), 4.4 (PAE: CR3 bits 31:5 locate four 8-byte PDPTEs, then two
+ * levels of 512), 4.5 (4-level: PML4, PDPT, PD, PT, 9 bits each; PS in a
+ * PDPTE maps 1 GiB, in a PDE 2 MiB; entry bits 51:12 are the address, bit 63
+ * is XD).  Every expected address below is worked out by hand from the table
+ * entries; the first 4-level one is the walk of tutorial chapter 4, section 4.
+ */
+#define WALK_RAM	(2u << 20)
+
+static struct vm *walk_vm;
+
+static void put64(uint64_t gpa, uint64_t v)
+{
+	memcpy(walk_vm->ram + gpa, &v, 8);
+}
+
+static void put32(uint64_t gpa, uint32_t v)
+{
+	memcpy(walk_vm->ram + gpa, &v, 4);
+}
+
+/* translate gva; the result, or ~0 when there is none */
+static uint64_t walk(const struct kvm_sregs *s, uint64_t gva)
+{
+	uint64_t gpa = 0;
+
+	return guest_virt_to_phys(walk_vm, s, gva, &gpa) ? gpa : ~0ull;
+}
+
+static void test_page_walk(void)
+{
+	struct kvm_sregs s;
+
+	walk_vm = calloc(1, sizeof(*walk_vm));
+	walk_vm->ram = calloc(1, WALK_RAM);
+	walk_vm->ram_size = WALK_RAM;
+
+	memset(&s, 0, sizeof(s));
+	s.cr0 = 0x60000011;	/* PE, paging off */
+	s.cr3 = 0x10000;	/* ignored without PG */
+	is(walk(&s, 0x12345678), 0x12345678, "page walk, paging off (CR0.PG = 0): linear = physical");
+
+	/* 4-level: the tables of guest/longmode.S, plus a page table, a 1 GiB and a remapped 2 MiB page */
+	put64(0x10000, 0x11003);			/* PML4[0] -> PDPT */
+	put64(0x11000, 0x12003);			/* PDPT[0] -> PD for 0-1 GiB */
+	put64(0x11018, 0x15003);			/* PDPT[3] -> PD for 3-4 GiB */
+	put64(0x11020, 0x80000083);			/* PDPT[4]: PS, a 1 GiB page at 2 GiB */
+	put64(0x15000 + 511 * 8, 0xffe00083);		/* PD[511]: 2 MiB page at 0xffe00000 */
+	put64(0x12008, 0x600083);			/* PD[1]: 2 MiB page at 6 MiB */
+	put64(0x12010, 0x16003);			/* PD[2] -> page table at 0x16000 */
+	put64(0x16000 + 5 * 8, 0xabcd003);		/* PT[5]: 4 KiB page at 0xabcd000 */
+	put64(0x16000 + 6 * 8, 0x800000000bcde003ull);	/* PT[6]: XD set, page at 0xbcde000 */
+	s.cr0 = 0xe0000011;
+	s.cr4 = 0x20;
+	s.efer = 0x500;
+	s.cs.l = 1;
+	is(walk(&s, 0xfffffff0), 0xfffffff0,
+	   "page walk, 4-level: 0xfffffff0 goes through PML4[0], PDPT[3], PD[511] (2 MiB page) to 0xfffffff0");
+	is(walk(&s, 0x234567), 0x634567,
+	   "page walk, 4-level 2 MiB page: PD[1] = 0x600083 maps 0x234567 to 0x634567");
+	is(walk(&s, 0x405123), 0xabcd123,
+	   "page walk, 4-level 4 KiB page: PD[2] -> PT[5] = 0xabcd003 maps 0x405123 to 0xabcd123");
+	is(walk(&s, 0x406fff), 0xbcdefff,
+	   "page walk, 4-level: bit 63 (XD) of PT[6] is not part of the address: 0x406fff is 0xbcdefff");
+	is(walk(&s, 0x123456789ull), 0xa3456789,
+	   "page walk, 4-level 1 GiB page: PDPT[4] = 0x80000083 maps 0x123456789 to 0xa3456789");
+	is(walk(&s, 0x140000000ull), ~0ull, "page walk, 4-level: PDPT[5] is not present: no translation");
+	is(walk(&s, 0x407000), ~0ull, "page walk, 4-level: PT[7] is not present: no translation");
+
+	/* PAE: CR3 = 0x20020 is 32-byte aligned, not 4 KiB aligned */
+	put64(0x20020, 0x22001);			/* PDPTE[0] -> PD at 0x22000 */
+	put64(0x20038, 0x21001);			/* PDPTE[3] -> PD at 0x21000 */
+	put64(0x21000 + 511 * 8, 0xffe00083);		/* PD[511]: 2 MiB page at 0xffe00000 */
+	put64(0x22000, 0x23003);			/* PD[0] -> PT at 0x23000 */
+	put64(0x23008, 0x777003);			/* PT[1]: 4 KiB page at 0x777000 */
+	s.cr3 = 0x20020;
+	s.efer = 0;
+	s.cs.l = 0;
+	s.cs.db = 1;
+	is(walk(&s, 0x1234), 0x777234,
+	   "page walk, PAE: CR3 bits 31:5 (0x20020) locate the PDPTEs; PDPTE[0] -> PD[0] -> PT[1] maps 0x1234 to 0x777234");
+	is(walk(&s, 0xfffffff0), 0xfffffff0,
+	   "page walk, PAE 2 MiB page: PDPTE[3] -> PD[511] maps 0xfffffff0 to 0xfffffff0");
+
+	/* 32-bit paging: 4-byte entries, 10 bits an index */
+	put32(0x30000, 0x31003);			/* PD[0] -> PT at 0x31000 */
+	put32(0x31008, 0x42003);			/* PT[2]: page at 0x42000 */
+	put32(0x30004, 0x32083);			/* PD[1]: PS set; with PSE a 4 MiB page at 0 */
+	put32(0x3200c, 0x55003);			/* ... without PSE, PT[3] of the table at 0x32000 */
+	put32(0x30ffc, 0xffc00083);			/* PD[1023]: with PSE, a 4 MiB page at 0xffc00000 */
+	s.cr3 = 0x30000;
+	s.cr4 = 0;
+	is(walk(&s, 0x2abc), 0x42abc, "page walk, 32-bit paging: PD[0] -> PT[2] = 0x42003 maps 0x2abc to 0x42abc");
+	is(walk(&s, 0x403123), 0x55123,
+	   "page walk, 32-bit paging with CR4.PSE = 0: PS in PD[1] is ignored, PT[3] maps 0x403123 to 0x55123");
+	s.cr4 = 0x10;		/* PSE */
+	is(walk(&s, 0x403123), 0x3123,
+	   "page walk, 32-bit paging 4 MiB page (CR4.PSE = 1): PD[1] = 0x32083 maps 0x403123 to 0x3123");
+	is(walk(&s, 0xfffffff0), 0xfffffff0,
+	   "page walk, 32-bit paging 4 MiB page (CR4.PSE = 1): PD[1023] maps 0xfffffff0 to 0xfffffff0");
+
+	free(walk_vm->ram);
+	free(walk_vm);
+	walk_vm = NULL;
+}
+
 int main(void)
 {
 	test_io();
@@ -722,5 +867,7 @@ int main(void)
 	test_io_rep_unclaimed();
 	test_unhandled_limit();
 	test_inject_interrupt();
+	test_cpu_modes();
+	test_page_walk();
 	return done_testing();
 }

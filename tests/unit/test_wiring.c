@@ -595,6 +595,208 @@ static void test_kick_from_another_thread(void)
 	teardown();
 }
 
+/*
+ * The split irqchip (chapter 6) without /dev/kvm: a fake KVM answers the
+ * ioctls tinyvmm makes on the VM fd FAKE_VM_FD and records them; every other
+ * fd goes to the real ioctl.  The oracle is the KVM API (api.rst:
+ * KVM_SIGNAL_MSI returns > 0 when delivered and 0 when the guest blocked the
+ * MSI; KVM_SET_GSI_ROUTING takes one entry per GSI; in split mode GSI n is
+ * I/O APIC pin n), the SDM vol. 3A 11.11 (MSI address 0xFEE in bits 31:20,
+ * destination ID 19:12, destination mode bit 2; data: vector 7:0, delivery
+ * mode 10:8, level (assert) bit 14, trigger mode bit 15, and for an edge the
+ * level bit does not matter) and the 82093AA datasheet (Remote IRR is set
+ * when a local APIC accepts a level interrupt and cleared by the EOI of its
+ * vector; a pin still asserted then sends again).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
+#define FAKE_VM_FD	1000
+#define REMOTE_IRR	(1u << 14)	/* redirection entry, low dword */
+#define MSI_LEVEL	(1u << 14)	/* MSI data: level (assert); don't care for an edge */
+
+static struct {
+	int msis, lines, routings;
+	struct kvm_msi msi[8];
+	struct kvm_irq_level line[8];
+	uint32_t nr;
+	struct kvm_irq_routing_entry route[32];
+	int msi_result;		/* what KVM_SIGNAL_MSI returns */
+} fake_kvm;
+
+int ioctl(int fd, unsigned long request, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fd != FAKE_VM_FD)
+		return (int)syscall(SYS_ioctl, fd, request, arg);
+	switch (request) {
+	case KVM_SIGNAL_MSI:
+		if (fake_kvm.msis < 8)
+			fake_kvm.msi[fake_kvm.msis] = *(struct kvm_msi *)arg;
+		fake_kvm.msis++;
+		return fake_kvm.msi_result;
+	case KVM_IRQ_LINE:
+		if (fake_kvm.lines < 8)
+			fake_kvm.line[fake_kvm.lines] = *(struct kvm_irq_level *)arg;
+		fake_kvm.lines++;
+		return 0;
+	case KVM_SET_GSI_ROUTING: {
+		const struct kvm_irq_routing *r = arg;
+
+		fake_kvm.routings++;
+		fake_kvm.nr = r->nr;
+		for (uint32_t i = 0; i < r->nr && i < 32; i++)
+			fake_kvm.route[i] = r->entries[i];
+		return 0;
+	}
+	}
+	errno = ENOTTY;
+	return -1;
+}
+
+/* The chapter 6 machine: our 8259A, 8254 and I/O APIC, KVM's local APIC. */
+static void setup_split(bool msi_routes)
+{
+	memset(&fake_kvm, 0, sizeof(fake_kvm));
+	fake_kvm.msi_result = 1;
+	setup_machine(MACHINE_BARE);
+	vm->cfg.machine = MACHINE_APIC;
+	vm->cfg.irqchip = IRQCHIP_SPLIT;
+	vm->cfg.msi_routes = msi_routes;
+	vm->vm_fd = FAKE_VM_FD;
+	ok(irq_devices_add(vm) == 0 && apic_devices_add(vm) == 0,
+	   "split: the PIC, PIT and IOAPIC go on the buses, the LAPIC is KVM's");
+}
+
+static void ioapic_entry_w(int pin, uint32_t high, uint32_t low)
+{
+	ioapic_w(0x10 + 2 * pin + 1, high);
+	ioapic_w(0x10 + 2 * pin, low);
+}
+
+static bool remote_irr(int pin)
+{
+	return ioapic_r(0x10 + 2 * pin) & REMOTE_IRR;
+}
+
+static void ioapic_eoi_exit(int vector)
+{
+	vm->vcpu.run->exit_reason = KVM_EXIT_IOAPIC_EOI;
+	vm->vcpu.run->eoi.vector = (uint8_t)vector;
+	apic_handle_ioapic_eoi(&vm->vcpu);
+}
+
+static bool routes_are_msi_per_pin(void)
+{
+	bool good = fake_kvm.routings > 0 && fake_kvm.nr == IOAPIC_NUM_PINS;
+
+	for (uint32_t i = 0; good && i < fake_kvm.nr; i++)
+		good = fake_kvm.route[i].gsi == i && fake_kvm.route[i].type == KVM_IRQ_ROUTING_MSI &&
+		       fake_kvm.route[i].flags == 0;
+	return good;
+}
+
+static void test_split_routes(void)
+{
+	int before;
+
+	setup_split(false);
+	ok(routes_are_msi_per_pin(),
+	   "split routes: at setup, 24 GSI routes of type KVM_IRQ_ROUTING_MSI, GSI n for pin n");
+	ok(fake_kvm.route[3].u.msi.address_lo == 0xfee00000 && fake_kvm.route[3].u.msi.address_hi == 0,
+	   "split routes: a masked entry of zeros routes to address fee00000 (destination 0, physical)");
+	ioapic_entry_w(11, 0x00000000, 0x0000805b);	/* vector 5b, fixed, physical 0, level */
+	before = fake_kvm.routings;
+	ioapic_entry_w(5, 0x03000000, 0x00000941);	/* vector 41, lowest priority, logical 03, edge */
+	ok(fake_kvm.routings >= before + 2 && routes_are_msi_per_pin(),
+	   "split routes: every write to a redirection entry installs the routes again");
+	ok(fake_kvm.route[11].u.msi.address_lo == 0xfee00000 && fake_kvm.route[11].u.msi.address_hi == 0 &&
+	   fake_kvm.route[11].u.msi.data == 0xc05b,
+	   "split routes: entry 11 (vector 5b, fixed, physical 0, level) is address fee00000, data c05b");
+	ok(fake_kvm.route[5].u.msi.address_lo == 0xfee03004 && fake_kvm.route[5].u.msi.address_hi == 0 &&
+	   (fake_kvm.route[5].u.msi.data & ~MSI_LEVEL) == 0x0141,
+	   "split routes: entry 5 (vector 41, lowest priority, logical 03, edge) is address fee03004, data 0141");
+	teardown();
+}
+
+static void test_split_signal_msi(void)
+{
+	int before;
+
+	setup_split(false);
+	ioapic_entry_w(10, 0x00000000, 0x0000005a);	/* vector 5a, fixed, physical 0, edge */
+	ioapic_entry_w(11, 0x00000000, 0x0000805b);	/* vector 5b, level */
+	port_w(0x2000 + 10, 1);
+	ok(fake_kvm.msis == 1 && fake_kvm.msi[0].address_lo == 0xfee00000 && fake_kvm.msi[0].address_hi == 0 &&
+	   (fake_kvm.msi[0].data & ~MSI_LEVEL) == 0x005a && fake_kvm.msi[0].flags == 0,
+	   "split msi: an edge on pin 10 is one KVM_SIGNAL_MSI, address fee00000, vector 5a, trigger edge");
+	port_w(0x2000 + 10, 0);
+	port_w(0x2000 + 11, 1);
+	ok(fake_kvm.msis == 2 && fake_kvm.msi[1].address_lo == 0xfee00000 && fake_kvm.msi[1].data == 0xc05b,
+	   "split msi: level pin 11 rising is one KVM_SIGNAL_MSI, address fee00000, data c05b");
+	ok(fake_kvm.lines == 0, "split msi: without --msi-routes no KVM_IRQ_LINE");
+	ok(remote_irr(11), "split msi: KVM_SIGNAL_MSI returned 1 (delivered): Remote IRR of pin 11 is set");
+	ioapic_eoi_exit(0x5a);
+	ok(remote_irr(11) && fake_kvm.msis == 2,
+	   "split eoi: KVM_EXIT_IOAPIC_EOI of another vector (5a) leaves pin 11 alone");
+	ioapic_eoi_exit(0x5b);
+	ok(fake_kvm.msis == 3 && fake_kvm.msi[2].data == 0xc05b && remote_irr(11),
+	   "split eoi: KVM_EXIT_IOAPIC_EOI of 5b with pin 11 still high: the message goes again, Remote IRR set");
+	port_w(0x2000 + 11, 0);
+	ioapic_eoi_exit(0x5b);
+	ok(!remote_irr(11) && fake_kvm.msis == 3,
+	   "split eoi: KVM_EXIT_IOAPIC_EOI of 5b after pin 11 fell: Remote IRR clear, nothing sent");
+	fake_kvm.msi_result = 0;
+	ioapic_entry_w(12, 0x00000000, 0x0000805c);	/* vector 5c, level */
+	before = fake_kvm.msis;
+	port_w(0x2000 + 12, 1);
+	ok(fake_kvm.msis == before + 1 && before < 8 && fake_kvm.msi[before].data == 0xc05c && !remote_irr(12),
+	   "split msi: KVM_SIGNAL_MSI returned 0 (the guest blocked it): Remote IRR of pin 12 stays clear");
+	teardown();
+}
+
+static void test_split_msi_routes(void)
+{
+	setup_split(true);
+	ioapic_entry_w(11, 0x00000000, 0x0000805b);
+	port_w(0x2000 + 11, 1);
+	ok(fake_kvm.lines == 2 && fake_kvm.line[0].irq == 11 && fake_kvm.line[0].level == 1 &&
+	   fake_kvm.line[1].irq == 11 && fake_kvm.line[1].level == 0 && fake_kvm.msis == 0,
+	   "split --msi-routes: pin 11 pulses GSI 11 with KVM_IRQ_LINE, 1 then 0, and no KVM_SIGNAL_MSI");
+	ok(fake_kvm.route[11].type == KVM_IRQ_ROUTING_MSI && fake_kvm.route[11].u.msi.data == 0xc05b,
+	   "split --msi-routes: GSI 11's route is the entry's MSI, data c05b");
+	ok(remote_irr(11), "split --msi-routes: the pulse was delivered: Remote IRR of pin 11 is set");
+	teardown();
+}
+
+/*
+ * Split: the 8259A's INTR goes to KVM's local APIC, whose LINT0 tinyvmm
+ * cannot see (KVM answers with ready_for_interrupt_injection); so INTR is
+ * the 8259A's output alone, and the INTA goes to the 8259A.
+ */
+static void test_split_extint(void)
+{
+	const char *from = "";
+
+	setup_split(false);
+	pic_setup_like_a_bios();
+	port_w(0x21, 0xf7);				/* unmask IRQ 3 */
+	ok(!intr_line(), "split extint: nothing requested, INTR low");
+	port_w(0x2000 + 3, 1);
+	ok(intr_line(), "split extint: the 8259A's IRQ 3 raises INTR (LINT0 is KVM's: tinyvmm asks only the 8259A)");
+	is(irq_intack(vm, &from), 0x23, "split extint: the INTA goes to the 8259A: vector 23");
+	ok(!irq_intr(vm), "split extint: after the INTA, INTR is low until the next request");
+	ok(fake_kvm.msis == 0, "split extint: no MSI: the 8259A does not go through the I/O APIC");
+	teardown();
+}
+
 int main(void)
 {
 	vcpu_kick_setup();	/* the timer thread kicks "the vCPU", which is us */
@@ -613,5 +815,9 @@ int main(void)
 	test_timer_thread_pit_at_count_1();
 	test_hlt_woken_by_another_thread();
 	test_kick_from_another_thread();
+	test_split_routes();
+	test_split_signal_msi();
+	test_split_msi_routes();
+	test_split_extint();
 	return done_testing();
 }
