@@ -14,9 +14,10 @@
  * test device (the injection path alone); bench-pit.bin sleeps in HLT while
  * the PIT ticks at 10 kHz (the timer path: timer thread, wake-up, injection).
  * The same kinds of path for chapter 5 (IOAPIC + LAPIC, LAPIC timer, PIT
- * through the IOAPIC; 64-bit guests).  Each runs under --irqchip none and
- * --irqchip split (KVM_SIGNAL_MSI, and GSI routes): interrupts per second,
- * exits per interrupt, host CPU used.
+ * through the IOAPIC; 64-bit guests).  Each runs under --irqchip none,
+ * --irqchip split (KVM_SIGNAL_MSI, and GSI routes) and --irqchip kernel
+ * (chapter 7: KVM_IRQ_LINE; the 8254 in KVM, and in tinyvmm with --pit
+ * user): interrupts per second, exits per interrupt, host CPU used.
  *
  * No threshold here: the figures are for the reader and the issue notes.
  */
@@ -111,9 +112,10 @@ struct irq_result {
 };
 
 static struct irq_result irq_path(const char *dir, const char *name, unsigned interrupts,
-				  enum irqchip_mode mode, bool routes)
+				  enum irqchip_mode mode, bool routes, bool kernel_pit)
 {
-	struct vm_config cfg = { .mem_size = VM_DEFAULT_MEM, .irqchip = mode, .msi_routes = routes };
+	struct vm_config cfg = { .mem_size = VM_DEFAULT_MEM, .irqchip = mode, .msi_routes = routes,
+				 .pit_in_kernel = kernel_pit };
 	struct irq_result res = { 0 };
 	char image[512];
 	double best = 1e9;
@@ -139,15 +141,18 @@ static struct irq_result irq_path(const char *dir, const char *name, unsigned in
 
 static void irq_row(const char *dir, const char *name, const char *what, unsigned interrupts)
 {
-	static const struct { const char *label; enum irqchip_mode mode; bool routes; } modes[] = {
-		{ "none", IRQCHIP_NONE, false },
-		{ "split/msi", IRQCHIP_SPLIT, false },
-		{ "split/routes", IRQCHIP_SPLIT, true },
+	static const struct { const char *label; enum irqchip_mode mode; bool routes, kernel_pit; } modes[] = {
+		{ "none", IRQCHIP_NONE, false, false },
+		{ "split/msi", IRQCHIP_SPLIT, false, false },
+		{ "split/routes", IRQCHIP_SPLIT, true, false },
+		{ "kernel", IRQCHIP_KERNEL, false, true },
+		{ "kernel/pit-u", IRQCHIP_KERNEL, false, false },
 	};
 
 	printf("%s (%s, %u interrupts)\n", what, name, interrupts);
 	for (unsigned m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-		struct irq_result r = irq_path(dir, name, interrupts, modes[m].mode, modes[m].routes);
+		struct irq_result r = irq_path(dir, name, interrupts, modes[m].mode, modes[m].routes,
+					       modes[m].kernel_pit);
 
 		if (!r.ok)
 			printf("  %-13s the guest did not pass\n", modes[m].label);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "apic.h"
+#include "inkernel.h"
 #include "irq.h"
 #include "vm.h"
 
@@ -150,6 +151,10 @@ void irq_set_level(void *opaque, int irq, int level)
 	if (irq < 0 || irq >= IOAPIC_NUM_PINS || vm->irq_level[irq] == level)
 		return;
 	vm->irq_level[irq] = level;
+	if (vm->cfg.irqchip == IRQCHIP_KERNEL) {
+		inkernel_set_irq(vm, irq, level);	/* chapter 7: every controller is KVM's */
+		return;
+	}
 	if (!vm->has_pic)
 		return;		/* the UART's line goes nowhere on a machine without controllers */
 	/*
@@ -251,10 +256,14 @@ int irq_devices_add(struct vm *vm)
 	};
 	int r = 0;
 
-	vm->has_pic = true;
+	/* --irqchip kernel: KVM answers the 8259A's ports, and with --pit kernel the 8254's */
+	vm->has_pic = vm->cfg.irqchip != IRQCHIP_KERNEL;
+	vm->has_pit = vm->has_pic || !vm->cfg.pit_in_kernel;
 	pic_init(&vm->pic);
 	pit_init(&vm->pit, vm->clock, (struct irq_line){ irq_set_level, vm, 0 });
 	for (int i = 0; i < VM_PORT_WINDOWS && !r; i++) {
+		if (windows[i].pit ? !vm->has_pit : !vm->has_pic)
+			continue;
 		vm->window[i] = (struct port_window){ vm, windows[i].base };
 		r = bus_add(&vm->pio, windows[i].base, windows[i].len, windows[i].name,
 			    windows[i].pit ? pit_window_read : pic_window_read,
@@ -342,8 +351,8 @@ int irq_timer_start(struct vm *vm)
 {
 	int r;
 
-	if (!vm->has_pic)
-		return 0;	/* no 8254, no LAPIC: no timer to run */
+	if (!vm->has_pit)
+		return 0;	/* no 8254 of ours (none, or KVM's), no LAPIC of ours: no timer to run */
 	r = pthread_create(&vm->timer_thread, NULL, timer_main, vm);
 
 	vm->timer_running = r == 0;

@@ -186,6 +186,50 @@ int kvm_set_msi_routes(int vm_fd, int n, const uint64_t *address, const uint32_t
 	return checked(ioctl(vm_fd, KVM_SET_GSI_ROUTING, &r));
 }
 
+/*
+ * Chapter 7: the in-kernel irqchip.  KVM_CREATE_IRQCHIP makes KVM emulate a
+ * PIC pair, an I/O APIC and (for every vCPU created after it) a local APIC;
+ * KVM_CREATE_PIT2 adds an 8254 whose IRQ 0 KVM raises itself.
+ */
+int kvm_create_irqchip(int vm_fd)
+{
+	return checked(ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0));
+}
+
+int kvm_create_pit2(int vm_fd, uint32_t flags)
+{
+	struct kvm_pit_config config = { .flags = flags };
+
+	return checked(ioctl(vm_fd, KVM_CREATE_PIT2, &config));
+}
+
+int kvm_set_irqchip_routes(int vm_fd, int n, const struct kvm_irq_routing_entry *entries)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[64];
+	} r;
+
+	if (n < 0 || n > 64)
+		return -EINVAL;
+	memset(&r, 0, sizeof(r));
+	r.hdr.nr = (uint32_t)n;
+	memcpy(r.e, entries, (size_t)n * sizeof(*entries));
+	return checked(ioctl(vm_fd, KVM_SET_GSI_ROUTING, &r));
+}
+
+int kvm_get_irqchip(int vm_fd, uint32_t chip_id, struct kvm_irqchip *chip)
+{
+	memset(chip, 0, sizeof(*chip));
+	chip->chip_id = chip_id;
+	return checked(ioctl(vm_fd, KVM_GET_IRQCHIP, chip));
+}
+
+int kvm_get_lapic(int vcpu_fd, struct kvm_lapic_state *state)
+{
+	return checked(ioctl(vcpu_fd, KVM_GET_LAPIC, state));
+}
+
 int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value)
 {
 	struct {

@@ -31,6 +31,12 @@ int kvm_signal_msi(int vm_fd, uint64_t address, uint32_t data);	/* KVM_SIGNAL_MS
 int kvm_irq_line(int vm_fd, uint32_t gsi, int level);		/* KVM_IRQ_LINE */
 /* KVM_SET_GSI_ROUTING with one MSI route per GSI 0..n-1 */
 int kvm_set_msi_routes(int vm_fd, int n, const uint64_t *address, const uint32_t *data);
+/* the in-kernel irqchip (chapter 7) */
+int kvm_create_irqchip(int vm_fd);				/* KVM_CREATE_IRQCHIP */
+int kvm_create_pit2(int vm_fd, uint32_t flags);			/* KVM_CREATE_PIT2 */
+int kvm_set_irqchip_routes(int vm_fd, int n, const struct kvm_irq_routing_entry *e); /* KVM_SET_GSI_ROUTING */
+int kvm_get_irqchip(int vm_fd, uint32_t chip_id, struct kvm_irqchip *chip);	/* KVM_GET_IRQCHIP */
+int kvm_get_lapic(int vcpu_fd, struct kvm_lapic_state *state);	/* KVM_GET_LAPIC (vCPU not running) */
 /* KVM_X86_SET_MSR_FILTER: these MSRs exit to userspace (default: KVM handles the rest) */
 int kvm_deny_msrs(int vm_fd, const uint32_t *msrs, int n);
 

@@ -26,9 +26,14 @@ static const char usage_text[] =
 "      --irqchip MODE    where the interrupt controllers live: 'none' (default):\n"
 "                        all are tinyvmm's userspace models (chapters 1-5);\n"
 "                        'split': the local APIC in KVM, the 8259A, 8254 and\n"
-"                        I/O APIC in tinyvmm (chapter 6)\n"
+"                        I/O APIC in tinyvmm (chapter 6); 'kernel': the 8259A,\n"
+"                        I/O APIC and local APIC all in KVM (chapter 7)\n"
 "      --msi-routes      with --irqchip split, deliver I/O APIC messages through\n"
 "                        KVM GSI routes and KVM_IRQ_LINE, not KVM_SIGNAL_MSI\n"
+"      --pit WHERE       with --irqchip kernel, the 8254: 'kernel' (default), KVM's\n"
+"                        (KVM_CREATE_PIT2); 'user', tinyvmm's, raising KVM_IRQ_LINE\n"
+"      --dump-irqchip    at exit, print every interrupt controller's state on\n"
+"                        standard error, read from tinyvmm or from KVM\n"
 "      --chapter N       build tutorial chapter N's machine (see below)\n"
 "  -t, --trace           print each step of every interrupt on standard error\n"
 "  -h, --help            show this help and exit\n"
@@ -40,6 +45,7 @@ static const char usage_text[] =
 "         CPU's INTR itself and CPUID reports no APIC (a PC/AT)\n"
 "  5      + the local APIC and the I/O APIC, all in tinyvmm (--irqchip none)\n"
 "  6      the chapter 5 machine with --irqchip split\n"
+"  7      the chapter 5 machine with --irqchip kernel (and --pit kernel)\n"
 "A guest touching a controller its machine lacks gets the unhandled-access report.\n"
 "\n"
 "The image: a multiple of 64 KiB, at most 16 MiB; it is mapped to end at 4 GiB,\n"
@@ -63,7 +69,7 @@ static const char usage_text[] =
 "Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it);\n"
 "TINYVMM_TIMEOUT=SECONDS is --timeout for runs that give none (the tests set it).\n";
 
-enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER };
+enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP };
 
 static const struct option long_options[] = {
 	{ "mem",     required_argument, NULL, 'm' },
@@ -72,6 +78,8 @@ static const struct option long_options[] = {
 	{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "msi-routes", no_argument,    NULL, OPT_MSI_ROUTES },
 	{ "chapter", required_argument, NULL, OPT_CHAPTER },
+	{ "pit",     required_argument, NULL, OPT_PIT },
+	{ "dump-irqchip", no_argument,  NULL, OPT_DUMP_IRQCHIP },
 	{ "trace",   no_argument,       NULL, 't' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, 'V' },
@@ -119,7 +127,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 {
 	long long mem;
 	long chapter;
-	bool irqchip_given = false;
+	bool irqchip_given = false, pit_given = false;
 	char *end;
 	int c;
 
@@ -156,10 +164,23 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 				cfg->irqchip = IRQCHIP_NONE;
 			else if (strcmp(optarg, "split") == 0)
 				cfg->irqchip = IRQCHIP_SPLIT;
+			else if (strcmp(optarg, "kernel") == 0)
+				cfg->irqchip = IRQCHIP_KERNEL;
 			else
-				return usage_error(err, "--irqchip: '%s' is not available; this version has "
-						   "'none' and 'split' ('kernel' is not written yet)", optarg);
+				return usage_error(err, "--irqchip: '%s' is not a mode: 'none', 'split' or 'kernel'", optarg);
 			irqchip_given = true;
+			break;
+		case OPT_PIT:
+			if (strcmp(optarg, "kernel") == 0)
+				cfg->pit_in_kernel = true;
+			else if (strcmp(optarg, "user") == 0)
+				cfg->pit_in_kernel = false;
+			else
+				return usage_error(err, "--pit: '%s' is not a place for the 8254: 'kernel' or 'user'", optarg);
+			pit_given = true;
+			break;
+		case OPT_DUMP_IRQCHIP:
+			cfg->dump_irqchip = true;
 			break;
 		case OPT_MSI_ROUTES:
 			cfg->msi_routes = true;
@@ -169,8 +190,8 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			chapter = strtol(optarg, &end, 10);
 			if (end == optarg || *end || chapter < 1 || chapter > 99)
 				return usage_error(err, "--chapter: '%s' is not a chapter number", optarg);
-			if (chapter > 6)
-				return usage_error(err, "--chapter: chapter %s is not written yet (1-6 are)", optarg);
+			if (chapter > 7)
+				return usage_error(err, "--chapter: chapter %s is not written yet (1-7 are)", optarg);
 			cfg->chapter = (int)chapter;
 			break;
 		case 't':
@@ -202,15 +223,25 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 	if (cfg->chapter) {
 		cfg->machine = cfg->chapter <= 2 ? MACHINE_BARE : cfg->chapter <= 4 ? MACHINE_PIC : MACHINE_APIC;
 		if (!irqchip_given)
-			cfg->irqchip = cfg->chapter == 6 ? IRQCHIP_SPLIT : IRQCHIP_NONE;
+			cfg->irqchip = cfg->chapter == 6 ? IRQCHIP_SPLIT :
+				       cfg->chapter == 7 ? IRQCHIP_KERNEL : IRQCHIP_NONE;
 	}
-	if (cfg->irqchip == IRQCHIP_SPLIT && cfg->machine != MACHINE_APIC) {
+	if (cfg->irqchip != IRQCHIP_NONE && cfg->machine != MACHINE_APIC) {
 		char n[16];
 
 		snprintf(n, sizeof(n), "%d", cfg->chapter);
-		return usage_error(err, "--irqchip split puts the local APIC in KVM, but chapter %s's "
+		return usage_error(err, cfg->irqchip == IRQCHIP_SPLIT ?
+				   "--irqchip split puts the local APIC in KVM, but chapter %s's "
+				   "machine has no APIC (chapters 5 and later have one)" :
+				   "--irqchip kernel puts the local APIC in KVM, but chapter %s's "
 				   "machine has no APIC (chapters 5 and later have one)", n);
 	}
+	/* KVM_CREATE_PIT2 needs KVM's 8259A and I/O APIC to raise IRQ 0 on */
+	if (pit_given && cfg->irqchip != IRQCHIP_KERNEL)
+		return usage_error(err, "%s", "--pit goes with --irqchip kernel (KVM's 8254 needs KVM's 8259A and "
+				   "I/O APIC; in the other modes the 8254 is tinyvmm's)");
+	if (cfg->irqchip == IRQCHIP_KERNEL && !pit_given)
+		cfg->pit_in_kernel = true;
 	if (cfg->msi_routes && cfg->irqchip != IRQCHIP_SPLIT)
 		return usage_error(err, "%s", "--msi-routes goes with --irqchip split");
 	cfg->image = argv[optind];

@@ -19,7 +19,7 @@ void trace_line(struct trace *t, const char *fmt, ...)
 	va_list ap;
 
 	/* one fprintf per line keeps lines from two threads from interleaving */
-	char line[256];
+	char line[512];
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);

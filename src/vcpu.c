@@ -25,6 +25,7 @@
 
 #include "apic.h"
 #include "diagnose.h"
+#include "inkernel.h"
 #include "irq.h"
 #include "kvm.h"
 #include "vm.h"
@@ -66,7 +67,7 @@ void vcpu_kick(struct vcpu *vcpu)
 #define CPUID1_EDX_APIC		(1u << 9)
 #define MSR_IA32_APIC_BASE_NR	0x1b
 
-static void adjust_cpuid(struct kvm_cpuid2 *cpuid, bool apic)
+static void adjust_cpuid(struct kvm_cpuid2 *cpuid, bool apic, bool tsc_deadline)
 {
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
@@ -74,7 +75,9 @@ static void adjust_cpuid(struct kvm_cpuid2 *cpuid, bool apic)
 		if (e->function != 1)
 			continue;
 		if (apic) {
-			e->ecx = (e->ecx & ~CPUID1_ECX_X2APIC) | CPUID1_ECX_TSC_DEADLINE;
+			e->ecx &= ~(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE);
+			if (tsc_deadline)
+				e->ecx |= CPUID1_ECX_TSC_DEADLINE;
 			e->edx |= CPUID1_EDX_APIC;
 		} else {
 			/* chapters 1-4: a machine without a local APIC says so, as a 486 did */
@@ -102,7 +105,13 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 	 */
 	cpuid = kvm_get_supported_cpuid(vm->sys_fd, &r);
 	if (cpuid)
-		adjust_cpuid(cpuid, vm->cfg.machine == MACHINE_APIC);
+		/*
+		 * TSC-deadline mode: our model has it; KVM's LAPIC (split, kernel)
+		 * only where KVM_CAP_TSC_DEADLINE_TIMER says so
+		 */
+		adjust_cpuid(cpuid, vm->cfg.machine == MACHINE_APIC,
+			     vm->cfg.irqchip == IRQCHIP_NONE ||
+			     kvm_check_extension(vm->sys_fd, KVM_CAP_TSC_DEADLINE_TIMER) > 0);
 	/* LAB 4: begin */
 	if (!cpuid || (r = kvm_set_cpuid2(vcpu->fd, cpuid)) < 0) {
 		fprintf(vm->diag, "tinyvmm: setting the vCPU's CPUID: %s\n", strerror(-r));
@@ -455,7 +464,9 @@ void vcpu_loop(struct vcpu *vcpu)
 	while (!vm->stop_requested) {
 		int r;
 
-		inject_interrupt(vcpu);
+		/* chapter 7: KVM injects by itself at entry (kvm_check_and_inject_events) */
+		if (vm->cfg.irqchip != IRQCHIP_KERNEL)
+			inject_interrupt(vcpu);
 		/* CR8 is the TPR; only this thread changes the TPR, so no lock is needed to read it */
 		if (vm_user_lapic(vm))
 			apic_cr8_to_run(vcpu);
@@ -477,6 +488,8 @@ void vcpu_loop(struct vcpu *vcpu)
 			apic_cr8_from_run(vcpu);
 			pthread_mutex_unlock(&vm->lock);
 		}
+		if (vm->cfg.irqchip == IRQCHIP_KERNEL && vm->trace.on)
+			inkernel_trace_exit(vcpu);	/* what KVM did since the last exit */
 		if (!vcpu_handle_exit(vcpu))
 			break;
 		remember_exit(vcpu);

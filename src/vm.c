@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "apic.h"
+#include "inkernel.h"
 #include "irq.h"
 #include "kvm.h"
 #include "rom.h"
@@ -274,7 +275,21 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 	r = map_memory(vm);
 	if (r)
 		return r;
-	if (cfg->irqchip == IRQCHIP_SPLIT) {
+	if (cfg->irqchip == IRQCHIP_KERNEL) {
+		/*
+		 * Chapter 7: KVM emulates every controller.  Its LAPIC answers
+		 * IA32_APIC_BASE and IA32_TSC_DEADLINE itself: no MSR filter.
+		 */
+		const char *what;
+
+		if (kvm_check_extension(vm->sys_fd, KVM_CAP_IRQCHIP) <= 0)
+			return setup_error(vm, "--irqchip kernel: this KVM lacks KVM_CAP_IRQCHIP");
+		if (cfg->pit_in_kernel && kvm_check_extension(vm->sys_fd, KVM_CAP_PIT2) <= 0)
+			return setup_error(vm, "--pit kernel: this KVM lacks KVM_CAP_PIT2 (try --pit user)");
+		r = inkernel_create(vm, &what);
+		if (r)
+			return setup_error(vm, "%s: %s", what, strerror(-r));
+	} else if (cfg->irqchip == IRQCHIP_SPLIT) {
 		/*
 		 * Split irqchip: KVM emulates the local APIC; the 8259A and the
 		 * I/O APIC stay ours.  args[0] is how many GSIs are reserved for
@@ -418,6 +433,8 @@ static void *watchdog_main(void *opaque)
 
 int vm_run(struct vm *vm)
 {
+	int status;
+
 	vm->vcpu.thread = pthread_self();
 	if (irq_timer_start(vm)) {
 		fprintf(vm->diag, "tinyvmm: cannot start the timer thread\n");
@@ -439,7 +456,12 @@ int vm_run(struct vm *vm)
 		pthread_join(vm->watchdog, NULL);
 		vm->watchdog_running = false;
 	}
-	return vm->exit_status;
+	status = vm->exit_status;
+	if (vm->cfg.dump_irqchip) {
+		fflush(stdout);
+		irqchip_dump(vm);
+	}
+	return status;
 }
 
 void vm_destroy(struct vm *vm)

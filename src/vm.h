@@ -44,6 +44,7 @@
 enum irqchip_mode {
 	IRQCHIP_NONE,		/* all of them in tinyvmm (chapters 1-5) */
 	IRQCHIP_SPLIT,		/* LAPIC in KVM; PIC, PIT and IOAPIC in tinyvmm (chapter 6) */
+	IRQCHIP_KERNEL,		/* PIC, IOAPIC and LAPIC in KVM; the PIT too with --pit kernel (chapter 7) */
 };
 
 /*
@@ -64,6 +65,8 @@ struct vm_config {
 	int chapter;		/* --chapter N, 0 if not given */
 	enum irqchip_mode irqchip;
 	bool msi_routes;	/* split: deliver IOAPIC messages through GSI routes, not KVM_SIGNAL_MSI */
+	bool pit_in_kernel;	/* --pit kernel: KVM_CREATE_PIT2 (only with IRQCHIP_KERNEL) */
+	bool dump_irqchip;	/* --dump-irqchip: print the controllers' state at exit */
 	uint64_t mem_size;
 	bool strict;
 	double timeout_s;	/* 0: none */
@@ -107,6 +110,8 @@ struct vm {
 	bool lock_ready;
 	bool has_pic;			/* the 8259A pair, the 8254 and the test device exist (irq.c) */
 	bool has_apics;			/* the LAPIC and the I/O APIC exist (apic.c) */
+	bool has_pit;			/* our 8254 model exists (with has_pic; alone under --irqchip kernel --pit user) */
+	char irqstate_seen[400];	/* --trace, kernel mode: the KVM state last printed (inkernel.c) */
 	struct pic pic;
 	struct pit pit;
 	struct lapic lapic;		/* chapter 5: the local APIC of the one vCPU */

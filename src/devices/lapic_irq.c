@@ -131,8 +131,11 @@ int lapic_intack(struct lapic *a)
  * EOI retires the highest vector in service, which under the priority rules
  * is the handler that is running.  For a level-triggered vector the IOAPIC
  * must hear about it to clear Remote IRR (we always broadcast: EOI-broadcast
- * suppression is not offered).  TMR is cleared, unless the same vector is
- * already waiting in IRR again: the TMR bit then describes that arrival.
+ * suppression is not offered).  TMR is left alone: SDM 11.8.4 changes a
+ * TMR bit only when a vector is accepted into IRR (set for level, cleared
+ * for edge), never at EOI; KVM's LAPIC (__apic_accept_irq) does the same.
+ * (Until chapter 7 this model cleared it here; comparing --dump-irqchip
+ * with KVM's own LAPIC showed the difference.)
  */
 void eoi(struct lapic *a)
 {
@@ -144,8 +147,6 @@ void eoi(struct lapic *a)
 	bit_clear(a->isr, v);
 	if (!bit_test(a->tmr, v))
 		return;
-	if (!bit_test(a->irr, v))
-		bit_clear(a->tmr, v);
 	if (a->eoi_level)
 		a->eoi_level(a->opaque, v);
 	/* LAB 5a: stub */

@@ -210,8 +210,17 @@ static void test_bad_options(struct result *r)
 	parse(r, "--timeout", "5s", "g.rom", NULL);
 	one_line_error(r, "'5s'", "--timeout 5s");
 
-	parse(r, "--irqchip", "kernel", "g.rom", NULL);
-	one_line_error(r, "'kernel'", "--irqchip kernel");
+	parse(r, "--irqchip", "kernal", "g.rom", NULL);
+	one_line_error(r, "'kernal'", "--irqchip kernal (a typo)");
+	ok(strstr(r->err, "'none', 'split' or 'kernel'") != NULL, "--irqchip kernal: lists the three modes");
+	parse(r, "--pit", "kernel", "g.rom", NULL);
+	one_line_error(r, "--irqchip kernel", "--pit without --irqchip kernel");
+	parse(r, "--irqchip", "split", "--pit", "user", "g.rom", NULL);
+	one_line_error(r, "--irqchip kernel", "--pit user with --irqchip split");
+	parse(r, "--irqchip", "kernel", "--pit", "qemu", "g.rom", NULL);
+	one_line_error(r, "'qemu'", "--pit qemu");
+	parse(r, "--irqchip", "kernel", "--msi-routes", "g.rom", NULL);
+	one_line_error(r, "--msi-routes goes with --irqchip split", "--msi-routes with --irqchip kernel");
 
 	parse(r, "--bogus", "g.rom", NULL);
 	one_line_error(r, "--bogus", "unknown long option");
@@ -295,6 +304,7 @@ static void test_chapters(struct result *r)
 		{ "1", MACHINE_BARE, IRQCHIP_NONE }, { "2", MACHINE_BARE, IRQCHIP_NONE },
 		{ "3", MACHINE_PIC, IRQCHIP_NONE },  { "4", MACHINE_PIC, IRQCHIP_NONE },
 		{ "5", MACHINE_APIC, IRQCHIP_NONE }, { "6", MACHINE_APIC, IRQCHIP_SPLIT },
+		{ "7", MACHINE_APIC, IRQCHIP_KERNEL },
 	};
 
 	parse(r, "g.rom", NULL);
@@ -310,8 +320,23 @@ static void test_chapters(struct result *r)
 	ok(r->status == -1 && r->cfg.irqchip == IRQCHIP_NONE, "--irqchip none --chapter 6: in either order");
 	parse(r, "--chapter", "4", "--irqchip", "split", "g.rom", NULL);
 	one_line_error(r, "has no APIC", "--chapter 4 --irqchip split");
+	parse(r, "--chapter", "7", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.pit_in_kernel, "--chapter 7: the 8254 in KVM too (--pit kernel)");
+	parse(r, "--irqchip", "kernel", "--pit", "user", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.irqchip == IRQCHIP_KERNEL && !r->cfg.pit_in_kernel,
+	   "--irqchip kernel --pit user: KVM's controllers, tinyvmm's 8254");
+	parse(r, "--pit", "user", "--chapter", "7", "g.rom", NULL);
+	ok(r->status == -1 && !r->cfg.pit_in_kernel, "--pit user --chapter 7: an explicit --pit wins, in either order");
+	parse(r, "--chapter", "3", "--irqchip", "kernel", "g.rom", NULL);
+	one_line_error(r, "has no APIC", "--chapter 3 --irqchip kernel");
+	parse(r, "--chapter", "8", "g.rom", NULL);
+	one_line_error(r, "not written yet", "--chapter 8");
+	parse(r, "--dump-irqchip", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.dump_irqchip && r->cfg.irqchip == IRQCHIP_NONE, "--dump-irqchip: any mode");
 	parse(r, "--help", NULL);
 	ok(strstr(r->out, "  3, 4   + the 8259A pair, the 8254") != NULL, "--help lists the chapters' machines");
+	ok(strstr(r->out, "--pit WHERE") && strstr(r->out, "--dump-irqchip") && strstr(r->out, "'kernel'"),
+	   "--help: --irqchip kernel, --pit, --dump-irqchip");
 }
 
 int main(void)
