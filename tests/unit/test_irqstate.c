@@ -226,48 +226,75 @@ static void load_pic(struct pic *p, const struct kvm_pic_state *m, const struct 
 
 /* ---- 1. the 8259A pair ------------------------------------------------------- */
 
+/* The one-bit fields of struct kvm_pic_state, each with the pic_chip flag it must set, and only that one. */
+#define FLAGS(c) { (c).read_isr, (c).poll, (c).special_mask, (c).auto_eoi, (c).rotate_on_aeoi, \
+		   (c).special_fully_nested, (c).icw4_needed }
+static const char *const flag_name[7] = {
+	"read_reg_select", "poll", "special_mask", "auto_eoi", "rotate_on_auto_eoi",
+	"special_fully_nested_mode", "init4",
+};
+
+static void kvm_pic_flag(struct kvm_pic_state *k, int i)
+{
+	uint8_t *f[7] = { &k->read_reg_select, &k->poll, &k->special_mask, &k->auto_eoi,
+			  &k->rotate_on_auto_eoi, &k->special_fully_nested_mode, &k->init4 };
+
+	*f[i] = 1;
+}
+
 static void test_pic_fields(void)
 {
 	struct kvm_pic_state k = {
 		.last_irr = 0x81, .irr = 0x12, .imr = 0x34, .isr = 0x40, .priority_add = 3,
-		.irq_base = 0x28, .read_reg_select = 1, .poll = 1, .special_mask = 1,
-		.init_state = 2, .auto_eoi = 1, .rotate_on_auto_eoi = 1,
-		.special_fully_nested_mode = 1, .init4 = 1, .elcr = 0x0c, .elcr_mask = 0xf8,
+		.irq_base = 0x28, .init_state = 2, .elcr = 0x0c, .elcr_mask = 0xf8,
 	};
 	struct pic_chip c;
+	bool good = true;
 
 	memset(&c, 0xa5, sizeof(c));
 	irqstate_pic_from_kvm(&c, &k, true);
-	is(c.irr, 0x12, "pic from kvm: irr");
-	is(c.isr, 0x40, "pic from kvm: isr");
-	is(c.imr, 0x34, "pic from kvm: imr");
-	is(c.last_irr, 0x81, "pic from kvm: last_irr (the input levels, for edge detection)");
-	is(c.priority_add, 3, "pic from kvm: priority_add (the IR of highest priority)");
-	is(c.vector_base, 0x28, "pic from kvm: irq_base is the vector base (ICW2)");
-	is(c.elcr, 0x0c, "pic from kvm: elcr");
-	is(c.elcr_mask, 0xf8, "pic from kvm: elcr_mask");
-	is(c.init_state, PIC_WAIT_ICW3, "pic from kvm: init_state 2 is 'waiting for ICW3'");
-	ok(c.read_isr && c.poll && c.special_mask && c.auto_eoi && c.rotate_on_aeoi &&
-	   c.special_fully_nested && c.icw4_needed,
-	   "pic from kvm: read_reg_select, poll, special_mask, auto_eoi, rotate_on_auto_eoi, "
-	   "special_fully_nested_mode, init4: all 1, all set");
-	ok(c.is_master && c.icw3 == 0x04, "pic from kvm: the master has its slave on IR2 (ICW3 04)");
+	is(c.irr, 0x12, "pic fields: irr");
+	is(c.isr, 0x40, "pic fields: isr");
+	is(c.imr, 0x34, "pic fields: imr");
+	is(c.last_irr, 0x81, "pic fields: last_irr (the input levels, for edge detection)");
+	is(c.priority_add, 3, "pic fields: priority_add (the IR of highest priority)");
+	is(c.vector_base, 0x28, "pic fields: irq_base is the vector base (ICW2)");
+	is(c.elcr, 0x0c, "pic fields: elcr");
+	is(c.elcr_mask, 0xf8, "pic fields: elcr_mask");
+	is(c.init_state, PIC_WAIT_ICW3, "pic fields: init_state 2 is 'waiting for ICW3'");
+	ok(c.is_master && c.icw3 == 0x04, "pic fields: the master has its slave on IR2 (ICW3 04)");
+	ok(c.x86_mode, "pic fields: 8086 mode (KVM's 8259A gives vectors, as ICW4 uPM = 1)");
+
+	for (int i = 0; i < 7; i++) {
+		memset(&k, 0, sizeof(k));
+		kvm_pic_flag(&k, i);
+		memset(&c, 0xa5, sizeof(c));
+		irqstate_pic_from_kvm(&c, &k, true);
+		bool got[7] = FLAGS(c);
+
+		for (int j = 0; j < 7; j++)
+			if (got[j] != (i == j)) {
+				diag("%s = 1: the flag of %s is %d", flag_name[i], flag_name[j], got[j]);
+				good = false;
+			}
+		if (c.level_triggered || c.single_mode)
+			good = false;
+	}
+	ok(good, "pic fields: read_reg_select, poll, special_mask, auto_eoi, rotate_on_auto_eoi, "
+	   "special_fully_nested_mode, init4: each sets its own flag and no other");
 
 	memset(&k, 0, sizeof(k));
 	k.init_state = 1;
 	memset(&c, 0xa5, sizeof(c));
 	irqstate_pic_from_kvm(&c, &k, false);
-	ok(!c.read_isr && !c.poll && !c.special_mask && !c.auto_eoi && !c.rotate_on_aeoi &&
-	   !c.special_fully_nested && !c.icw4_needed && !c.level_triggered && !c.single_mode,
-	   "pic from kvm: the same flags all 0, all clear (nothing left over)");
-	is(c.init_state, PIC_WAIT_ICW2, "pic from kvm: init_state 1 is 'waiting for ICW2'");
-	ok(!c.is_master && c.icw3 == 0x02, "pic from kvm: the slave's ID is 2 (ICW3 of a PC's slave)");
+	is(c.init_state, PIC_WAIT_ICW2, "pic fields: init_state 1 is 'waiting for ICW2'");
+	ok(!c.is_master && c.icw3 == 0x02, "pic fields: the slave's ID is 2 (ICW3 of a PC's slave)");
 	k.init_state = 3;
 	irqstate_pic_from_kvm(&c, &k, false);
-	is(c.init_state, PIC_WAIT_ICW4, "pic from kvm: init_state 3 is 'waiting for ICW4'");
+	is(c.init_state, PIC_WAIT_ICW4, "pic fields: init_state 3 is 'waiting for ICW4'");
 	k.init_state = 0;
 	irqstate_pic_from_kvm(&c, &k, false);
-	is(c.init_state, PIC_READY, "pic from kvm: init_state 0 is 'initialised'");
+	is(c.init_state, PIC_READY, "pic fields: init_state 0 is 'initialised'");
 }
 
 /* 8259A datasheet: INT rises for an unmasked request that outranks everything in service. */
@@ -280,33 +307,33 @@ static void test_pic_intr(void)
 	s.imr = 0xff;
 	m.irr = 0x01;
 	load_pic(&p, &m, &s);
-	ok(pic_intr(&p), "pic from kvm: master irr 01, imr 00, isr 00: INTR high");
-	is(pic_intack(&p), 0x20, "pic from kvm: and the INTA gives the master's vector base + 0 (20)");
+	ok(pic_intr(&p), "pic intr: master irr 01, imr 00, isr 00: INTR high");
+	is(pic_intack(&p), 0x20, "pic intr: and the INTA gives the master's vector base + 0 (20)");
 
 	m.imr = 0x01;
 	load_pic(&p, &m, &s);
-	ok(!pic_intr(&p), "pic from kvm: the same request masked (imr 01): INTR low");
+	ok(!pic_intr(&p), "pic intr: the same request masked (imr 01): INTR low");
 
 	m.imr = 0x00;
 	m.irr = 0x08;
 	m.isr = 0x01;
 	load_pic(&p, &m, &s);
-	ok(!pic_intr(&p), "pic from kvm: IR3 requested while IR0 is in service: lower priority, INTR low");
+	ok(!pic_intr(&p), "pic intr: IR3 requested while IR0 is in service: lower priority, INTR low");
 	m.irr = 0x01;
 	m.isr = 0x08;
 	load_pic(&p, &m, &s);
-	ok(pic_intr(&p), "pic from kvm: IR0 requested while IR3 is in service: higher priority, INTR high");
+	ok(pic_intr(&p), "pic intr: IR0 requested while IR3 is in service: higher priority, INTR high");
 
 	/* rotated priorities: priority_add 4 makes IR4 the highest, IR3 the lowest */
 	m.irr = 0x01;
 	m.isr = 0x10;
 	m.priority_add = 4;
 	load_pic(&p, &m, &s);
-	ok(!pic_intr(&p), "pic from kvm: priority_add 4 (IR4 highest): IR0 waits behind IR4 in service");
+	ok(!pic_intr(&p), "pic intr: priority_add 4 (IR4 highest): IR0 waits behind IR4 in service");
 	m.irr = 0x20;
 	m.isr = 0x01;
 	load_pic(&p, &m, &s);
-	ok(pic_intr(&p), "pic from kvm: priority_add 4: IR5 (second) outranks IR0 (fifth) in service");
+	ok(pic_intr(&p), "pic intr: priority_add 4: IR5 (second) outranks IR0 (fifth) in service");
 }
 
 /* The slave's INT is the master's IR2 (ICW3): a request on IRQ 10 comes through the pair. */
@@ -318,12 +345,12 @@ static void test_pic_slave_wiring(void)
 	kvm_pic_pc(&m, &s);
 	m.imr = 0xfb;	/* only the cascade input open */
 	load_pic(&p, &m, &s);
-	ok(!pic_intr(&p), "pic from kvm, slave wiring: nothing requested, INTR low");
+	ok(!pic_intr(&p), "pic slave wiring: nothing requested, INTR low");
 	pic_set_irq(&p, 10, 1);
-	ok(pic_intr(&p), "pic from kvm, slave wiring: IRQ 10 on the loaded pair raises the master's INTR through IR2");
-	is(pic_intack(&p), 0x2a, "pic from kvm, slave wiring: the INTA gives the slave's vector 28 + 2");
+	ok(pic_intr(&p), "pic slave wiring: IRQ 10 on the loaded pair raises the master's INTR through IR2");
+	is(pic_intack(&p), 0x2a, "pic slave wiring: the INTA gives the slave's vector 28 + 2");
 	ok(p.chip[0].isr == 0x04 && p.chip[1].isr == 0x04,
-	   "pic from kvm, slave wiring: master isr 04 (IR2), slave isr 04 (its IR2)");
+	   "pic slave wiring: master isr 04 (IR2), slave isr 04 (its IR2)");
 
 	/* a slave request KVM already latched: master IR2 and slave IR3 requested */
 	kvm_pic_pc(&m, &s);
@@ -332,8 +359,8 @@ static void test_pic_slave_wiring(void)
 	s.irr = 0x08;
 	s.last_irr = 0x08;
 	load_pic(&p, &m, &s);
-	ok(pic_intr(&p), "pic from kvm, slave wiring: a latched slave request (IRQ 11) gives INTR high");
-	is(pic_intack(&p), 0x2b, "pic from kvm, slave wiring: and its vector is the slave's, 2b");
+	ok(pic_intr(&p), "pic slave wiring: a latched slave request (IRQ 11) gives INTR high");
+	is(pic_intack(&p), 0x2b, "pic slave wiring: and its vector is the slave's, 2b");
 }
 
 /* ---- 2. the local APIC ------------------------------------------------------- */
@@ -378,26 +405,26 @@ static void test_lapic_registers(void)
 	memset(a, 0xa5, sizeof(*a));
 	irqstate_lapic_from_kvm(&s, &k, 0xfee00000u | APIC_BASE_EN | APIC_BASE_BSP);
 
-	is(a->base, 0xfee00900u, "lapic from kvm: IA32_APIC_BASE as given");
-	is(a->id, 0x01000000, "lapic from kvm: the ID register (offset 20)");
-	is(a->tpr, 0x20, "lapic from kvm: TPR (offset 80)");
-	is(a->ldr, 0x02000000, "lapic from kvm: LDR (offset d0)");
-	is(a->dfr, 0x0fffffff, "lapic from kvm: DFR (offset e0)");
-	is(a->svr, 0x1ff, "lapic from kvm: SVR (offset f0)");
-	is(a->esr, 0x40, "lapic from kvm: ESR (offset 280)");
-	ok(a->icr_lo == 0x000c4043 && a->icr_hi == 0x03000000, "lapic from kvm: ICR (offsets 300 and 310)");
+	is(a->base, 0xfee00900u, "lapic registers: IA32_APIC_BASE as given");
+	is(a->id, 0x01000000, "lapic registers: the ID register (offset 20)");
+	is(a->tpr, 0x20, "lapic registers: TPR (offset 80)");
+	is(a->ldr, 0x02000000, "lapic registers: LDR (offset d0)");
+	is(a->dfr, 0x0fffffff, "lapic registers: DFR (offset e0)");
+	is(a->svr, 0x1ff, "lapic registers: SVR (offset f0)");
+	is(a->esr, 0x40, "lapic registers: ESR (offset 280)");
+	ok(a->icr_lo == 0x000c4043 && a->icr_hi == 0x03000000, "lapic registers: ICR (offsets 300 and 310)");
 	ok(has_vector(a->irr, 0x5b) && has_vector(a->irr, 0x20) && has_vector(a->irr, 0xfe) &&
-	   vector_count(a->irr) == 3, "lapic from kvm: IRR holds exactly 20, 5b and fe (offsets 200-270)");
+	   vector_count(a->irr) == 3, "lapic registers: IRR holds exactly 20, 5b and fe (offsets 200-270)");
 	ok(has_vector(a->isr, 0x61) && has_vector(a->isr, 0xff) && vector_count(a->isr) == 2,
-	   "lapic from kvm: ISR holds exactly 61 and ff (offsets 100-170)");
+	   "lapic registers: ISR holds exactly 61 and ff (offsets 100-170)");
 	ok(lapic_tmr_test(a, 0x5b) && lapic_tmr_test(a, 0x1f) && !lapic_tmr_test(a, 0x5a) &&
-	   vector_count(a->tmr) == 2, "lapic from kvm: TMR holds exactly 1f and 5b (offsets 180-1f0)");
+	   vector_count(a->tmr) == 2, "lapic registers: TMR holds exactly 1f and 5b (offsets 180-1f0)");
 	ok(a->lvt[0] == 0x00020040 && a->lvt[1] == 0x00010041 && a->lvt[2] == 0x00010042 &&
 	   a->lvt[3] == 0x00000700 && a->lvt[4] == 0x00000400 && a->lvt[5] == 0x000000fe,
-	   "lapic from kvm: the LVTs timer, thermal, perf, LINT0, LINT1, error (offsets 320-370)");
-	is(a->timer_initial, 1000000, "lapic from kvm: timer initial count (offset 380)");
-	is(s.timer_current, 123456, "lapic from kvm: timer current count (offset 390)");
-	is(a->timer_dcr, 0xb, "lapic from kvm: timer divide configuration (offset 3e0)");
+	   "lapic registers: the LVTs timer, thermal, perf, LINT0, LINT1, error (offsets 320-370)");
+	is(a->timer_initial, 1000000, "lapic registers: timer initial count (offset 380)");
+	is(s.timer_current, 123456, "lapic registers: timer current count (offset 390)");
+	is(a->timer_dcr, 0xb, "lapic registers: timer divide configuration (offset 3e0)");
 }
 
 /* SDM 11.8.3.1: PPR = TPR if TPR[7:4] >= ISRV[7:4], else ISRV[7:4] << 4; 11.8.4: a class above PPR's is taken. */
@@ -410,29 +437,29 @@ static void test_lapic_priorities(void)
 	memset(&s, 0, sizeof(s));
 	kvm_lapic_page(&k);
 	irqstate_lapic_from_kvm(&s, &k, base);
-	is(lapic_ppr(&s.lapic), 0x00, "lapic from kvm: TPR 0, ISR empty: PPR 00");
-	is(lapic_pending(&s.lapic), 0x5b, "lapic from kvm: and vector 5b in IRR is deliverable");
+	is(lapic_ppr(&s.lapic), 0x00, "lapic priorities: TPR 0, ISR empty: PPR 00");
+	is(lapic_pending(&s.lapic), 0x5b, "lapic priorities: and vector 5b in IRR is deliverable");
 
 	page_set(&k, R_TPR, 0x80);
 	irqstate_lapic_from_kvm(&s, &k, base);
-	is(lapic_ppr(&s.lapic), 0x80, "lapic from kvm: TPR 80: PPR 80");
-	is(lapic_pending(&s.lapic), -1, "lapic from kvm: TPR 80 holds back vector 5b (class 5)");
+	is(lapic_ppr(&s.lapic), 0x80, "lapic priorities: TPR 80: PPR 80");
+	is(lapic_pending(&s.lapic), -1, "lapic priorities: TPR 80 holds back vector 5b (class 5)");
 
 	page_set(&k, R_TPR, 0x20);
 	page_vector(&k, R_ISR, 0x61);
 	irqstate_lapic_from_kvm(&s, &k, base);
-	is(lapic_ppr(&s.lapic), 0x60, "lapic from kvm: TPR 20, 61 in service: PPR 60");
-	is(lapic_pending(&s.lapic), -1, "lapic from kvm: 61 in service holds back 5b");
+	is(lapic_ppr(&s.lapic), 0x60, "lapic priorities: TPR 20, 61 in service: PPR 60");
+	is(lapic_pending(&s.lapic), -1, "lapic priorities: 61 in service holds back 5b");
 	page_vector(&k, R_IRR, 0x71);
 	irqstate_lapic_from_kvm(&s, &k, base);
-	is(lapic_pending(&s.lapic), 0x71, "lapic from kvm: but 71 (class 7) is deliverable");
+	is(lapic_pending(&s.lapic), 0x71, "lapic priorities: but 71 (class 7) is deliverable");
 
 	page_set(&k, R_SVR, 0x0ff);
 	irqstate_lapic_from_kvm(&s, &k, base);
-	is(lapic_pending(&s.lapic), -1, "lapic from kvm: SVR bit 8 clear (software-disabled): nothing deliverable");
+	is(lapic_pending(&s.lapic), -1, "lapic priorities: SVR bit 8 clear (software-disabled): nothing deliverable");
 	page_set(&k, R_SVR, 0x1ff);
 	irqstate_lapic_from_kvm(&s, &k, 0xfee00000u | APIC_BASE_BSP);
-	is(lapic_pending(&s.lapic), -1, "lapic from kvm: IA32_APIC_BASE bit 11 clear (globally disabled): nothing deliverable");
+	is(lapic_pending(&s.lapic), -1, "lapic priorities: IA32_APIC_BASE bit 11 clear (globally disabled): nothing deliverable");
 }
 
 /* ---- 3. the I/O APIC ----------------------------------------------------------- */
@@ -488,9 +515,15 @@ static void test_summary(void)
 	s.ioapic_from = "kvm";
 	t = summary_text(&s);
 	ok(strstr(t, " | ioapic: remote irr none") != NULL, "summary: an I/O APIC without Remote IRR: %s", t);
-	s.redir[11] = 0x000000000001c05bull;
+	s.redir[10] = 0x000000000000805aull;	/* level, no Remote IRR */
+	s.redir[11] = 0x000000000001c05bull;	/* level, Remote IRR, masked */
 	t = summary_text(&s);
-	ok(strstr(t, " | ioapic: remote irr pin 11") != NULL, "summary: Remote IRR of pin 11: %s", t);
+	is(strcmp(t, "pic: irr=01/08 isr=00/10 imr=ff/ff -> INTR low | ioapic: remote irr pin 11"), 0,
+	   "summary: Remote IRR of pin 11 (bit 14), and not of pin 10 (level, bit 15 only): %s", t);
+	s.redir[2] = 0x0000000000004050ull;
+	t = summary_text(&s);
+	ok(strstr(t, " | ioapic: remote irr pin 2,11") != NULL, "summary: Remote IRR of pins 2 and 11: %s", t);
+	s.redir[2] = 0;
 
 	s.lapic_from = "kvm";
 	s.lapic.base = 0xfee00900;
@@ -558,6 +591,7 @@ static void test_dump(void)
 	s.lapic.svr = 0x1ff;
 	s.lapic.tpr = 0x20;
 	s.lapic.irr[2] = 1u << 27;
+	s.lapic.irr[3] = 1u << 17;		/* 71 */
 	s.lapic.isr[3] = 1u << 1;
 	s.lapic.tmr[2] = 1u << 27;
 	s.lapic.lvt[0] = 0x00020040;
@@ -566,7 +600,7 @@ static void test_dump(void)
 	s.timer_current = 123456;
 	t = dump_text(&s);
 	ok(strstr(t, "local APIC (kvm): id 1, enabled in IA32_APIC_BASE, software enabled (svr=1ff), tpr=20 ppr=60") &&
-	   strstr(t, "irr: 0x5b\n") && strstr(t, "isr: 0x61\n") && strstr(t, "tmr: 0x5b\n") &&
+	   strstr(t, "irr: 0x5b,0x71\n") && strstr(t, "isr: 0x61\n") && strstr(t, "tmr: 0x5b\n") &&
 	   strstr(t, "timer=00020040 lint0=00000700") && strstr(t, "initial count 1000000, current count 123456"),
 	   "dump: the local APIC: id, enables, TPR, PPR, IRR, ISR, TMR, LVTs, counts");
 	for (unsigned i = 0; i < sizeof(divide) / sizeof(divide[0]); i++) {
@@ -761,8 +795,8 @@ static void test_kernel_irq_line(void)
 	fflush(vm->diag);
 	ok(fake.lines == 5 && fake.line[4].irq == 10 && diag_lines() == 1 && strstr(diag_buf, "gsi 10") &&
 	   strstr(diag_buf, strerror(EINVAL)),
-	   "kernel irq line: a KVM_IRQ_LINE that fails (EINVAL) prints one line naming gsi 10 and the error: %s",
-	   diag_buf ? diag_buf : "");
+	   "kernel irq line error: a KVM_IRQ_LINE that fails (EINVAL) prints one line naming gsi 10 and the error: %.*s",
+	   diag_buf ? (int)strcspn(diag_buf, "\n") : 0, diag_buf ? diag_buf : "");
 	teardown();
 }
 
@@ -799,6 +833,8 @@ static void test_kernel_read(void)
 	   "kernel read: KVM's chips come back through the summary: %s", t);
 	ok(s.pic_from && strcmp(s.pic_from, "kvm") == 0 && s.ioapic_from && strcmp(s.ioapic_from, "kvm") == 0 &&
 	   !s.lapic_from, "kernel read: the 8259A pair and the I/O APIC are KVM's, the LAPIC not read");
+	ok(s.pic.chip[0].is_master && !s.pic.chip[1].is_master && s.pic.chip[0].vector_base == 0x20 &&
+	   s.pic.chip[1].vector_base == 0x28, "kernel read: chip 0 is loaded as the master, chip 1 as the slave");
 
 	irqstate_read(vm, &s, true);
 	t = summary_text(&s);
