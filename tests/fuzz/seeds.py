@@ -260,4 +260,49 @@ write("ioapic", "modes", entry(3, 0x8733) + pin_irq(3, 1) + entry(5, 0x8435) + p
 write("ioapic", "mmio-offsets", [3, 0x04] + list(u32(0x10)) + [1] + [3, 0x10] + list(u32(0)) + [0] +
       [3, 0x40] + list(u32(5)) + [1] + [3, 0x80] + list(u64(0xffc)) + list(u32(1)) + [0] +
       [3, 0x00] + list(u32(0x11)) + [1] + [3, 0x10] + list(u32(0xff000000)) + [1])
+# ---- fuzz_pci: first byte delay; 0 ADDR s r b [u32], 1 DATA_W p z u32, 2 DATA_R p z,
+#      3 RAW p z rw [u32], 4 MMIO_W o [u32] z u64, 5 MMIO_R o [u32] z, 6 ADV s n, 7 NOTIFY w v,
+#      8 SETUP k b; devices {0, 4, 5, 3, 31}; sizes {1, 2, 4}; MMIO sizes {4, 4, 1, 2, 8}
+PCI_DEVS = [0, 4, 5, 3, 31]
+def caddr(dev, fn, reg, enable=True, bus=0):
+    return [0, PCI_DEVS.index(dev) | (0 if enable else 0x40), reg, fn | (0x80 if bus else 0)]
+def craw(v): return [0, 0x80, 0, 0] + list(u32(v))
+PCI_SZ = {1: 0, 2: 1, 4: 2}
+def cdw(byte, size, v): return [1, byte, PCI_SZ[size]] + list(u32(v))
+def cdr(byte, size): return [2, byte, PCI_SZ[size]]
+def cport(port, size, v=None):
+    return [3, port - 0xcf8, PCI_SZ[size]] + ([0] if v is None else [1] + list(u32(v)))
+EDU_SZ = {4: 0, 1: 2, 2: 3, 8: 4}
+def eoff(off): return [off] if off < 0x80 else [0x80] + list(u32(off))
+def emw(off, v, size=4): return [4] + eoff(off) + [EDU_SZ[size]] + list(u64(v))
+def emr(off, size=4): return [5] + eoff(off) + [EDU_SZ[size]]
+def cadv(scale, n, late=False): return [6, scale, n | (0x80 if late else 0)]
+def cnotify(fn, v): return [7, fn, v]
+def csetup(k, b=0): return [8, k, b]
+
+write("pci", "linux-probe", [2] + caddr(0, 0, 0) + cdr(0, 4) + caddr(0, 0, 8) + cdr(0, 4) +
+      caddr(4, 0, 0) + cdr(0, 4) + caddr(4, 0, 0x10) + cdw(0, 4, 0xffffffff) + cdr(0, 4) +
+      cdw(0, 4, 0xfea00000) + caddr(4, 0, 0x04) + cdw(0, 2, 0x0006) + caddr(4, 0, 0x34) + cdr(0, 1) +
+      caddr(4, 0, 0x40) + cdr(0, 4) + caddr(5, 0, 0x0c) + cdr(2, 1) + caddr(5, 1, 0) + cdr(0, 4) +
+      caddr(5, 0, 0x18) + cdw(0, 4, 0xffffffff) + cdr(0, 4) + caddr(3, 0, 0) + cdr(0, 2) +
+      caddr(31, 7, 0) + cdr(0, 4) + caddr(0, 0, 0, bus=1) + cdr(0, 4))
+write("pci", "edu-factorial-intx", [2] + emr(0x00) + emw(0x04, 0x12345678) + emr(0x04) +
+      emw(0x20, 0x80) + emw(0x08, 10) + emr(0x20) + emw(0x08, 3) + cadv(2, 3) + emr(0x08) +
+      emr(0x24) + emw(0x64, 1) + emw(0x60, 0x30) + emw(0x64, 0x10) + emw(0x64, 0x20))
+write("pci", "edu-msi", [2] + csetup(0, 0x01) + emw(0x60, 5) + emw(0x64, 5) + emw(0x20, 0x80) +
+      emw(0x08, 12) + cadv(2, 3, late=True) + emr(0x20) + emr(0x08) + csetup(1) + emw(0x64, 1) +
+      emw(0x60, 2) + csetup(0, 0x02) + emw(0x64, 2))
+write("pci", "edu-delay0", [0] + emw(0x20, 0x80) + emw(0x08, 5) + emr(0x08) + emr(0x24) +
+      emw(0x08, 40) + emr(0x08) + emw(0x64, 0xffffffff))
+write("pci", "gen-msi-mask", [2] + csetup(2, 0x30) + csetup(4, 0x0f) + cnotify(0, 3) + cnotify(0, 1) +
+      csetup(4, 0) + cnotify(0, 2) + cnotify(0, 4) + cnotify(1, 0) + caddr(5, 0, 0x50) + cdr(0, 4))
+write("pci", "partial-access", [2] + caddr(4, 0, 0) + cdr(1, 1) + cdr(2, 2) + cdr(3, 1) + cdr(3, 2) +
+      cdr(1, 4) + cport(0xcf8, 1) + cport(0xcf9, 1, 0x06) + cport(0xcfb, 2) + cport(0xcf8, 4) +
+      caddr(4, 0, 0x3c) + cdw(0, 1, 0x0b) + cdw(1, 2, 0xffff) + caddr(4, 0, 0x04, enable=False) +
+      cdw(0, 4, 0xffffffff) + cdr(0, 4) + craw(0x80002002) + cdr(0, 4) + craw(0xffffffff) + cdr(0, 4))
+write("pci", "edu-sizes", [2] + emr(0x00, 1) + emr(0x00, 2) + emr(0x00, 8) + emr(0x02) +
+      emw(0x04, 1, 2) + emw(0x60, 1, 1) + emr(0x0c) + emr(0x60) + emr(0x80, 8) + emr(0x88) +
+      emw(0x98, 1, 8) + emr(0xffffc) + emw(0x40000, 7) + emr(0x81, 8))
+write("pci", "intx-disable", [2] + emw(0x60, 1) + csetup(3) + emw(0x64, 1) + emw(0x60, 2) + csetup(3) +
+      emw(0x64, 2) + caddr(4, 0, 0x06) + cdr(2, 2))
 print("seeds written under", OUT)
