@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "inkernel.h"
+#include "irq.h"
 #include "irqstate.h"
 #include "kvm.h"
 #include "vm.h"
@@ -90,11 +91,6 @@ int inkernel_create(struct vm *vm, const char **what)
 	return r;
 }
 
-static const char *line_source(int irq)
-{
-	return irq == 0 ? "pit0" : irq == 4 ? "uart" : "testdev";
-}
-
 void inkernel_set_irq(struct vm *vm, int irq, int level)
 {
 	int r;
@@ -120,7 +116,7 @@ void inkernel_set_irq(struct vm *vm, int irq, int level)
 		/* from the vCPU thread KVM's LAPIC can be read too: the vCPU is not running */
 		irqstate_read(vm, &s, vcpu_thread);
 		irqstate_summary(&s, state, sizeof(state));
-		TRACE(&vm->trace, "%s: irq%d %s -> KVM_IRQ_LINE gsi %d | kvm %s", line_source(irq), irq,
+		TRACE(&vm->trace, "%s: irq%d %s -> KVM_IRQ_LINE gsi %d | kvm %s", irq_source(irq), irq,
 		      level ? "rises" : "falls", irq, state);
 		if (vcpu_thread)
 			snprintf(vm->irqstate_seen, sizeof(vm->irqstate_seen), "%s", state);

@@ -26,7 +26,7 @@
 #define TESTDEV_IRQ_PORT	0x2000	/* QEMU pc-testdev: outb(0x2000 + n, level) drives ISA IRQ n */
 #define TESTDEV_NIRQ		24
 
-static const char *irq_source(int irq)
+const char *irq_source(int irq)
 {
 	switch (irq) {
 	case 0: return "pit0";

@@ -15,6 +15,9 @@ struct vm;
  */
 void irq_set_level(void *vm, int irq, int level);
 
+/* Which device drives ISA IRQ / GSI 'irq', for --trace: "pit0", "uart", "testdev". */
+const char *irq_source(int irq);
+
 /*
  * The PIC's INTR output may have changed: make sure the vCPU notices, by
  * waking it from HLT or kicking it out of KVM_RUN.  vm->lock held.
