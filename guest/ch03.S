@@ -177,6 +177,16 @@ ch03_main:
 	jmp 2f
 1:	stc
 2:	CHECK "pit channel 0 at 100 hz: irq0 ticked 6-12 times in 100 ms timed by pit channel 2"
+	mov ticks, %ax			/* a failed count says what it saw */
+	cmp $6, %ax
+	jb 4f
+	cmp $12, %ax
+	jbe 3f
+4:	PUTS "  irq0 ticks counted (hex): "
+	mov ticks, %ax
+	call put_hex16
+	PUTS "\n"
+3:
 
 	mov isr_in_irq0, %al
 	cmp $0x01, %al

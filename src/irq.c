@@ -213,10 +213,36 @@ static void pic_window_write(void *opaque, uint64_t off, const uint8_t *data, un
 	irq_intr_changed(vm);
 }
 
+/*
+ * Drive IRQ 0 to where channel 0's OUT is now, at most one edge per
+ * TIMER_MIN_PERIOD_NS (see timer_main()).  The timer thread calls it when an
+ * edge is due; the vCPU thread calls it at every read of the PIT's ports, so
+ * a guest that polls the PIT (chapter 3 times its ticks with channel 2) gets
+ * each tick at its next exit even when the timer thread wakes up late
+ * (nested, up to 33 ms: tests/nested/README.md).  Otherwise the edges due
+ * meanwhile would coalesce into one, and a perfect PIT would look slow.
+ */
+static void pit_catch_up(struct vm *vm)
+{
+	uint64_t now = clock_now_ns(vm->clock);
+	uint64_t rises = vm->pit.irq0_rises;
+
+	if (now < vm->pit_not_before)
+		return;
+	pit_update(&vm->pit);
+	if (vm->pit.irq0_rises != rises) {
+		/* on a grid, so wake-up latency does not stretch every period */
+		vm->pit_not_before += TIMER_MIN_PERIOD_NS;
+		if (vm->pit_not_before < now)
+			vm->pit_not_before = now;
+	}
+}
+
 static void pit_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
 {
 	struct port_window *w = opaque;
 
+	pit_catch_up(w->vm);
 	for (unsigned i = 0; i < size; i++)
 		data[i] = pit_port_read(&w->vm->pit, (uint16_t)(w->base + off + i));
 }
@@ -297,17 +323,15 @@ int irq_devices_add(struct vm *vm)
 static void *timer_main(void *opaque)
 {
 	struct vm *vm = opaque;
-	uint64_t pit_not_before = 0;
-
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
 		uint64_t deadline = pit_next_event_ns(&vm->pit);
 		uint64_t lapic_deadline = vm_user_lapic(vm) ?
 					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
-		uint64_t rises, now;
+		uint64_t now;
 
-		if (deadline != UINT64_MAX && deadline < pit_not_before)
-			deadline = pit_not_before;
+		if (deadline != UINT64_MAX && deadline < vm->pit_not_before)
+			deadline = vm->pit_not_before;
 		if (lapic_deadline < deadline)
 			deadline = lapic_deadline;
 		if (deadline == UINT64_MAX) {
@@ -326,15 +350,7 @@ static void *timer_main(void *opaque)
 		if (vm->timer_stop)
 			break;
 		now = clock_now_ns(vm->clock);
-		rises = vm->pit.irq0_rises;
-		if (now >= pit_not_before)
-			pit_update(&vm->pit);
-		if (vm->pit.irq0_rises != rises) {
-			/* on a grid, so wake-up latency does not stretch every period */
-			pit_not_before += TIMER_MIN_PERIOD_NS;
-			if (pit_not_before < now)
-				pit_not_before = now;
-		}
+		pit_catch_up(vm);
 		if (vm_user_lapic(vm) && lapic_next_event_ns(&vm->lapic) <= now) {
 			uint64_t expiries = vm->lapic.timer_expiries;
 

@@ -114,6 +114,7 @@ struct vm {
 	char irqstate_seen[400];	/* --trace, kernel mode: the KVM state last printed (inkernel.c) */
 	struct pic pic;
 	struct pit pit;
+	uint64_t pit_not_before;	/* no IRQ 0 edge before this time (irq.c, TIMER_MIN_PERIOD_NS) */
 	struct lapic lapic;		/* chapter 5: the local APIC of the one vCPU */
 	struct ioapic ioapic;
 	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */

@@ -344,6 +344,45 @@ static void test_timer_thread_pit_at_count_1(void)
 }
 
 /*
+ * A guest that polls the PIT (chapter 3 times its ticks with channel 2, port
+ * 0x61) must see each IRQ 0 tick at its next access, whether or not the timer
+ * thread woke up in time: nested, it wakes up to 33 ms late, and the edges due
+ * meanwhile would merge into one.  No timer thread runs here at all.  The
+ * oracle is the 8254 datasheet, mode 2: OUT is high after the control word
+ * and low for one clock when the count reaches 1, so it rises every N input
+ * clocks (N = 11932 at 1.193182 MHz: every 10.0002 ms, 10 rises in 105 ms).
+ */
+static void test_pit_polled_without_timer_thread(void)
+{
+	int ticks = 0;
+
+	setup_machine(MACHINE_PIC);
+	fake.ns = 1000000;
+	pic_setup_like_a_bios();
+	port_w(PIT_PORT_CONTROL, 0x34);		/* ch0, lo/hi, mode 2 */
+	port_w(PIT_PORT_CH0, 11932 & 0xff);
+	port_w(PIT_PORT_CH0, 11932 >> 8);
+	port_w(0x21, 0xfe);			/* unmask IRQ 0 */
+	if (pic_intr(&vm->pic)) {		/* the control word's rise of OUT, latched in IRR */
+		pic_intack(&vm->pic);
+		port_w(0x20, 0x20);
+	}
+	for (int ms = 1; ms <= 105; ms++) {
+		uint8_t v;
+
+		fake.ns = 1000000 + (uint64_t)ms * 1000000;
+		bus_read(&vm->pio, PIT_PORT_SYSCTL, &v, 1);	/* the guest polls port 0x61 */
+		if (intr_line()) {
+			pic_intack(&vm->pic);
+			port_w(0x20, 0x20);		/* non-specific EOI */
+			ticks++;
+		}
+	}
+	is(ticks, 10, "pit at 100 hz polled every 1 ms for 105 ms, no timer thread: 10 ticks, none merged");
+	teardown();
+}
+
+/*
  * I/O APIC pin 2 has two drivers here, ISA IRQ 0 (the PIT) and the test
  * device's line 2.  Wires driven together are an OR: while IRQ 0 is high,
  * line 2 falling must not lower the pin.  Seen through a level entry: after
@@ -813,6 +852,7 @@ int main(void)
 	test_machine_without_apics();
 	test_intr_after_poll_and_apic_off();
 	test_timer_thread_pit_at_count_1();
+	test_pit_polled_without_timer_thread();
 	test_hlt_woken_by_another_thread();
 	test_kick_from_another_thread();
 	test_split_routes();
