@@ -107,10 +107,17 @@ finish64:
  * with channel 2 in mode 0 as a stopwatch: OUT2 (port 0x61 bit 5) rises when
  * the count runs out.  The gate (bit 0) is raised once and left high; see
  * ch03.S for why.  Interrupts are taken meanwhile if IF=1.
+ *
+ * A rate check counts only what happens while the stopwatch runs: with
+ * pit2_watch = the address of a 16-bit counter, pit2_seen accumulates how
+ * much that counter grew from the start of the count to OUT2's rise.  The
+ * instructions between two waits are exits, slow on a loaded or nested host;
+ * counting across them measured a window longer than the one claimed.
  */
 	.globl pit2_wait
 pit2_wait:
 	push %rax
+	push %rbx
 	in $0x61, %al
 	test $0x01, %al
 	jnz 1f
@@ -122,9 +129,26 @@ pit2_wait:
 	mov %cl, %al
 	out %al, $0x42
 	mov %ch, %al
-	out %al, $0x42
+	out %al, $0x42			/* counting starts */
+	mov pit2_watch, %rbx
+	test %rbx, %rbx
+	jz 2f
+	movzwl (%rbx), %eax
+	sub %eax, pit2_seen
 2:	in $0x61, %al
 	test $0x20, %al
 	jz 2b
+	test %rbx, %rbx
+	jz 3f
+	movzwl (%rbx), %eax
+	add %eax, pit2_seen
+3:	pop %rbx
 	pop %rax
 	ret
+
+	.bss
+	.balign 8
+	.globl pit2_watch, pit2_seen
+pit2_watch:	.quad 0			/* a 16-bit counter to watch during pit2_wait, or 0 */
+pit2_seen:	.long 0			/* its growth while the stopwatch ran */
+	.text
