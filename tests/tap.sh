@@ -72,13 +72,32 @@ need_kvm() {
 
 # run_nested WHY: run this very script again inside the nested machine and
 # end with its results.  A machine that fails (panic, lockup, timeout) bails out.
+#
+# A suite that fails nested runs once more (TINYVMM_NESTED_RETRY, default 1),
+# in a fresh machine; the first run's whole output stays in the log as
+# comments ("# nested run 1: ..."), and the line "# NESTED RETRY" marks it
+# (.ci/run lists them).  Why: the emulated machine itself has rare faults that
+# no code here can fix (tests/nested/README.md, "Known faults of the emulated
+# machine": about 1 in 150 split runs of ch05 gets one interrupt twice; once
+# an interrupt storm froze the machine's CPU).  A failure that repeats still
+# fails; and where /dev/kvm exists the suites run directly, never retried.
 run_nested() {
 	vm="$top_srcdir/tests/nested/tinyvmm-vm"
 	why=$(sh "$vm" status) || skip_all "$1no nested KVM either: $why"
 	script=$(cd "$(dirname "$0")" && pwd -P)/$(basename "$0")
-	sh "$vm" run "$top_builddir" env top_srcdir="$top_srcdir" top_builddir="$top_builddir" \
-		QEMU="${QEMU:-}" sh "$script"
-	rc=$?
+	retries=${TINYVMM_NESTED_RETRY:-1}
+	first=$(mktemp)
+	while :; do
+		sh "$vm" run "$top_builddir" env top_srcdir="$top_srcdir" top_builddir="$top_builddir" \
+			QEMU="${QEMU:-}" sh "$script" > "$first" 2>&1
+		rc=$?
+		[ "$rc" -eq 0 ] || [ "$retries" -le 0 ] && break
+		retries=$((retries - 1))
+		echo "# NESTED RETRY: this suite failed nested (status $rc); its output follows as comments, then a second run"
+		sed 's/^/# nested run 1: /' "$first"
+	done
+	cat "$first"
+	rm -f "$first"
 	[ "$rc" -eq 125 ] && echo "Bail out! the nested machine failed (its console is shown above)"
 	exit "$rc"
 }
