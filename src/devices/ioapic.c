@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "ioapic.h"
+#include "msi.h"		/* the MSI format (SDM vol. 3A 11.11.1 and 11.11.2) */
 
 #define APIC_ID_SHIFT	24		/* ID register: bits 27:24 */
 #define APIC_ID_MASK	0x0fu
@@ -45,14 +46,6 @@
 				 IOAPIC_RTE_TRIGGER | IOAPIC_RTE_MASK)
 #define RTE_LOW_READONLY	(IOAPIC_RTE_DELIVS | IOAPIC_RTE_REMOTE_IRR)
 #define RTE_HIGH_WRITABLE	0xff000000u	/* destination, bits 63:56 */
-
-/* MSI format (SDM vol. 3A 11.11.1 and 11.11.2) */
-#define MSI_ADDR_BASE		0xfee00000ull
-#define MSI_ADDR_DEST_SHIFT	12	/* bits 19:12 destination ID */
-#define MSI_ADDR_DM		0x4	/* bit 2: logical destination */
-#define MSI_DATA_DM_SHIFT	8	/* bits 10:8 delivery mode */
-#define MSI_DATA_ASSERT		0x4000	/* bit 14 level: assert */
-#define MSI_DATA_TRIGGER	0x8000	/* bit 15: level triggered */
 
 static unsigned rte_vector(uint64_t e)  { return e & IOAPIC_RTE_VECTOR; }
 static unsigned rte_delmode(uint64_t e)
@@ -340,9 +333,9 @@ void ioapic_entry_to_msi(uint64_t entry, uint64_t *address, uint32_t *data)
 
 	entry_to_irq(entry, &irq);
 	*address = MSI_ADDR_BASE | ((uint64_t)irq.dest << MSI_ADDR_DEST_SHIFT) |
-		   (irq.dest_logical ? MSI_ADDR_DM : 0);
+		   (irq.dest_logical ? MSI_ADDR_DM_LOGICAL : 0);
 	*data = irq.vector | ((uint32_t)irq.delivery_mode << MSI_DATA_DM_SHIFT) |
-		MSI_DATA_ASSERT | (irq.level ? MSI_DATA_TRIGGER : 0);
+		MSI_DATA_ASSERT | (irq.level ? MSI_DATA_TRIGGER_LEVEL : 0);
 }
 
 uint64_t ioapic_entry(const struct ioapic *io, int pin)
