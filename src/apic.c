@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "irq.h"
 #include "kvm.h"
+#include "msi.h"
 #include "vm.h"
 
 #define MSR_IA32_TSC		0x010
@@ -121,6 +122,61 @@ static bool apic_deliver(void *opaque, const struct ioapic_irq *irq)
 		      delivery_mode_name[irq->delivery_mode & 7], irq->vector);
 		return false;
 	}
+}
+
+/*
+ * A device's MSI (chapter 8): a memory write of 'data' to 'address'.  In
+ * the APIC window (0xFEExxxxx) it is an interrupt message (msi.h), which
+ * goes where the local APIC is: KVM's (split, kernel) takes it with
+ * KVM_SIGNAL_MSI, the same call split_deliver() makes for the I/O APIC;
+ * ours (none) takes it as it takes an I/O APIC message, by the destination
+ * rule of SDM vol. 3A 11.6.2.  Anywhere else the write would be DMA into
+ * memory, which tinyvmm's devices do not do: it is reported and dropped.
+ * Returns whether a local APIC accepted it.  vm->lock held.
+ */
+bool apic_deliver_msi(struct vm *vm, const char *source, uint64_t address, uint32_t data)
+{
+	struct ioapic_irq irq;
+	bool taken;
+	int r;
+
+	if (!msi_decode(address, data, &irq)) {
+		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x: not the apics' 0xfeexxxxx, dropped",
+		      source, (unsigned long long)address, data);
+		fprintf(vm->diag, "tinyvmm: %s: MSI write of %#x to %#llx, outside the local APICs' "
+			"0xfee00000-0xfeefffff: a memory write tinyvmm does not model; dropped\n",
+			source, data, (unsigned long long)address);
+		return false;
+	}
+	if (vm->cfg.irqchip != IRQCHIP_NONE) {
+		/* api.rst: > 0 delivered, 0 the guest blocked it (no APIC took it) */
+		r = kvm_signal_msi(vm->vm_fd, address, data);
+		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) -> KVM_SIGNAL_MSI%s",
+		      source, (unsigned long long)address, data, irq.vector, r == 0 ? ": blocked" : "");
+		if (r < 0)
+			fprintf(vm->diag, "tinyvmm: %s: KVM_SIGNAL_MSI: %s\n", source, strerror(-r));
+		return r > 0;
+	}
+	if (irq.delivery_mode != IOAPIC_DM_FIXED && irq.delivery_mode != IOAPIC_DM_LOWEST) {
+		/* as for the I/O APIC: NMI, SMI, INIT and ExtINT messages are not modelled */
+		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x: %s message for vector %#04x not modelled, dropped",
+		      source, (unsigned long long)address, data, delivery_mode_name[irq.delivery_mode & 7],
+		      irq.vector);
+		return false;
+	}
+	if (!lapic_match_dest(&vm->lapic, irq.dest, irq.dest_logical)) {
+		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) for %s destination %#04x: "
+		      "not this lapic, nobody takes it", source, (unsigned long long)address, data,
+		      irq.vector, irq.dest_logical ? "logical" : "physical", irq.dest);
+		return false;
+	}
+	taken = lapic_accept(&vm->lapic, irq.vector, irq.level);
+	TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x %s %s) -> lapic irr (ppr=%02x)%s",
+	      source, (unsigned long long)address, data, irq.vector,
+	      delivery_mode_name[irq.delivery_mode & 7], irq.level ? "level" : "edge",
+	      lapic_ppr(&vm->lapic), taken ? "" : ": refused");
+	irq_intr_changed(vm);
+	return taken;
 }
 
 /* The guest EOIed a level-triggered vector: the IOAPIC may clear Remote IRR and re-deliver. */

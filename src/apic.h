@@ -18,6 +18,12 @@ int apic_devices_add(struct vm *vm);
 int apic_msr_setup(struct vm *vm);
 /* Trace each LAPIC timer expiry since 'before' (lapic.timer_expiries), saying which path noticed it. */
 void apic_trace_expiries(struct vm *vm, uint64_t before, const char *noticed_by);
+/*
+ * Chapter 8: a device's MSI, 'address' and 'data' as it writes them, to the
+ * local APIC wherever it lives ('source' names the device in messages).
+ * True if a local APIC accepted it.  vm->lock held.
+ */
+bool apic_deliver_msi(struct vm *vm, const char *source, uint64_t address, uint32_t data);
 /* Split irqchip: keep KVM's GSI routes equal to the redirection table. */
 void apic_sync_routes(struct vm *vm);
 /* Split irqchip: KVM_EXIT_IOAPIC_EOI. */

@@ -93,6 +93,11 @@ int inkernel_create(struct vm *vm, const char **what)
 
 void inkernel_set_irq(struct vm *vm, int irq, int level)
 {
+	inkernel_set_irq_from(vm, irq, level, irq_source(irq));
+}
+
+void inkernel_set_irq_from(struct vm *vm, int irq, int level, const char *who)
+{
 	int r;
 
 	/* LAB 7: begin */
@@ -116,7 +121,7 @@ void inkernel_set_irq(struct vm *vm, int irq, int level)
 		/* from the vCPU thread KVM's LAPIC can be read too: the vCPU is not running */
 		irqstate_read(vm, &s, vcpu_thread);
 		irqstate_summary(&s, state, sizeof(state));
-		TRACE(&vm->trace, "%s: irq%d %s -> KVM_IRQ_LINE gsi %d | kvm %s", irq_source(irq), irq,
+		TRACE(&vm->trace, "%s: irq%d %s -> KVM_IRQ_LINE gsi %d | kvm %s", who, irq,
 		      level ? "rises" : "falls", irq, state);
 		if (vcpu_thread)
 			snprintf(vm->irqstate_seen, sizeof(vm->irqstate_seen), "%s", state);

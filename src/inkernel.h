@@ -20,6 +20,8 @@ int inkernel_create(struct vm *vm, const char **what);
 
 /* Drive ISA IRQ / GSI 'irq' to 'level' with KVM_IRQ_LINE (irq_set_level in kernel mode). */
 void inkernel_set_irq(struct vm *vm, int irq, int level);
+/* The same, 'who' naming the device for --trace (a line with two drivers, irq.c). */
+void inkernel_set_irq_from(struct vm *vm, int irq, int level, const char *who);
 
 /*
  * The controllers' state from wherever each lives.  The local APIC of a

@@ -143,16 +143,16 @@ void irq_intr_changed(struct vm *vm)
 	/* LAB 3b: end */
 }
 
-void irq_set_level(void *opaque, int irq, int level)
+/*
+ * Line 'irq' now carries 'level' (the OR of its drivers): pass it on to the
+ * controllers.  'who' names the driver that changed, for --trace.
+ */
+static void line_changed(struct vm *vm, int irq, int level, const char *who)
 {
-	struct vm *vm = opaque;
 	char what[64];
 
-	if (irq < 0 || irq >= IOAPIC_NUM_PINS || vm->irq_level[irq] == level)
-		return;
-	vm->irq_level[irq] = level;
 	if (vm->cfg.irqchip == IRQCHIP_KERNEL) {
-		inkernel_set_irq(vm, irq, level);	/* chapter 7: every controller is KVM's */
+		inkernel_set_irq_from(vm, irq, level, who);	/* chapter 7: every controller is KVM's */
 		return;
 	}
 	if (!vm->has_pic)
@@ -166,7 +166,7 @@ void irq_set_level(void *opaque, int irq, int level)
 	if (irq < 16)
 		pic_set_irq(&vm->pic, irq, level);
 	if (vm->trace.on) {
-		snprintf(what, sizeof(what), "%s: irq%d %s", irq_source(irq), irq, level ? "rises" : "falls");
+		snprintf(what, sizeof(what), "%s: irq%d %s", who, irq, level ? "rises" : "falls");
 		trace_pic(vm, what);
 	}
 	/*
@@ -180,6 +180,43 @@ void irq_set_level(void *opaque, int irq, int level)
 	else
 		ioapic_set_irq(&vm->ioapic, irq, level);	/* may send a message (apic.c) */
 	irq_intr_changed(vm);
+}
+
+void irq_set_level(void *opaque, int irq, int level)
+{
+	struct vm *vm = opaque;
+
+	if (irq < 0 || irq >= IOAPIC_NUM_PINS || vm->irq_level[irq] == level)
+		return;
+	vm->irq_level[irq] = level;
+	if (irq == PCI_INTX_GSI && vm->pci_intx)
+		return;		/* wired OR: the PCI INTA# holds the line high (irq_set_pci_intx) */
+	line_changed(vm, irq, level, irq_source(irq));
+}
+
+/*
+ * Chapter 8: INTA# of the PCI function at 00:04.0 (the edu device).  On a
+ * real board INTx# is an open-drain, active-low, level-sensitive, shareable
+ * signal (PCI 3.0, 2.2.6): any function pulls it low, and the chipset
+ * routes it (PIIX3's PIRQ registers, an ACPI _PRT) to an I/O APIC pin that
+ * firmware declares level, active low.  tinyvmm wires 00:04.0's INTA#
+ * straight to GSI 16, the first pin above the ISA lines (I/O APIC pin 16;
+ * under --irqchip kernel GSI 16's route goes to pin 16 too, inkernel.c),
+ * and carries the *asserted* state as 1, as QEMU does, whose ACPI tables
+ * declare PCI interrupts active high: the guest programs the entry level
+ * triggered, active high.  The test device can drive line 16 too: the two
+ * are wired OR, as open-drain outputs sharing a line are.
+ */
+void irq_set_pci_intx(void *opaque, int gsi, int level)
+{
+	struct vm *vm = opaque;
+
+	if (gsi != PCI_INTX_GSI || vm->pci_intx == level)
+		return;
+	vm->pci_intx = level;
+	if (vm->irq_level[gsi])
+		return;		/* the test device holds the line high */
+	line_changed(vm, gsi, level, "edu inta#");
 }
 
 /* ---- the port windows: each knows its base port, the models want absolute ports ---- */
@@ -227,7 +264,7 @@ static void pit_catch_up(struct vm *vm)
 	uint64_t now = clock_now_ns(vm->clock);
 	uint64_t rises = vm->pit.irq0_rises;
 
-	if (now < vm->pit_not_before)
+	if (!vm->has_pit || now < vm->pit_not_before)
 		return;
 	pit_update(&vm->pit);
 	if (vm->pit.irq0_rises != rises) {
@@ -303,7 +340,8 @@ int irq_devices_add(struct vm *vm)
 
 /*
  * The timer thread: sleep until the next timer event (the PIT's output
- * changes, the local APIC's timer expires), advance the models, repeat.
+ * changes, the local APIC's timer expires, the edu's factorial is done),
+ * advance the models, repeat.
  * pit_update() drives IRQ0 through irq_set_level(), which kicks the vCPU if
  * the PIC now asserts INTR.  A guest write to the PIT or the LAPIC signals
  * timer_cond so a new programming takes effect at once.
@@ -325,15 +363,18 @@ static void *timer_main(void *opaque)
 	struct vm *vm = opaque;
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
-		uint64_t deadline = pit_next_event_ns(&vm->pit);
+		uint64_t deadline = vm->has_pit ? pit_next_event_ns(&vm->pit) : UINT64_MAX;
 		uint64_t lapic_deadline = vm_user_lapic(vm) ?
 					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
+		uint64_t edu_deadline = vm->has_pci ? edu_next_event_ns(&vm->edu) : UINT64_MAX;
 		uint64_t now;
 
 		if (deadline != UINT64_MAX && deadline < vm->pit_not_before)
 			deadline = vm->pit_not_before;
 		if (lapic_deadline < deadline)
 			deadline = lapic_deadline;
+		if (edu_deadline < deadline)
+			deadline = edu_deadline;
 		if (deadline == UINT64_MAX) {
 			pthread_cond_wait(&vm->timer_cond, &vm->lock);
 		} else if (deadline > clock_now_ns(vm->clock)) {
@@ -358,6 +399,9 @@ static void *timer_main(void *opaque)
 			apic_trace_expiries(vm, expiries, "");
 			irq_intr_changed(vm);
 		}
+		/* a factorial done: its interrupt, if the guest asked for one (MSI or INTA#) */
+		if (vm->has_pci && edu_next_event_ns(&vm->edu) <= now)
+			edu_update(&vm->edu);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return NULL;
@@ -367,8 +411,9 @@ int irq_timer_start(struct vm *vm)
 {
 	int r;
 
-	if (!vm->has_pit)
-		return 0;	/* no 8254 of ours (none, or KVM's), no LAPIC of ours: no timer to run */
+	/* no 8254 of ours (none, or KVM's), no LAPIC of ours, no edu: no timer to run */
+	if (!vm->has_pit && !vm->has_pci)
+		return 0;
 	r = pthread_create(&vm->timer_thread, NULL, timer_main, vm);
 
 	vm->timer_running = r == 0;

@@ -19,6 +19,14 @@ void irq_set_level(void *vm, int irq, int level);
 const char *irq_source(int irq);
 
 /*
+ * Chapter 8: INTA# of the PCI function at 00:04.0, wired to GSI
+ * PCI_INTX_GSI (irq.c says why there), level, 1 = asserted.  The
+ * set_level of the edu's struct irq_line.  vm->lock held.
+ */
+#define PCI_INTX_GSI	16
+void irq_set_pci_intx(void *vm, int gsi, int level);
+
+/*
  * The PIC's INTR output may have changed: make sure the vCPU notices, by
  * waking it from HLT or kicking it out of KVM_RUN.  vm->lock held.
  */

@@ -17,6 +17,7 @@
  *   0x000E0000-0x000FFFFF  last 128 KiB of the ROM; a 64 KiB ROM shows at
  *                          0xF0000-0xFFFFF only and 0xE0000-0xEFFFF stays empty
  *   0x00100000-mem_size    RAM
+ *   0xC0000000-0xFEBFFFFF  the PCI hole: memory BARs (chapter 8, pcibus.c)
  *   4 GiB - rom_size - 4 GiB  the ROM, read-only
  */
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include "inkernel.h"
 #include "irq.h"
 #include "kvm.h"
+#include "pcibus.h"
 #include "rom.h"
 #include "vm.h"
 
@@ -217,6 +219,9 @@ static int add_devices(struct vm *vm)
 		r = irq_devices_add(vm);
 	if (!r && vm->cfg.machine == MACHINE_APIC)
 		r = apic_devices_add(vm);
+	/* chapter 8: a PCI bus, on the APIC machine only (MSIs go to a local APIC) */
+	if (!r && vm->cfg.machine == MACHINE_APIC && vm->cfg.pci)
+		r = pcibus_devices_add(vm);
 	if (r)
 		return setup_error(vm, "internal error placing devices: %s", strerror(-r));
 	return 0;

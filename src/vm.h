@@ -14,8 +14,10 @@
 #include "clock.h"
 #include "trace.h"
 #include "vcpu.h"
+#include "devices/edu.h"
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
+#include "devices/pci.h"
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/serial.h"
@@ -62,6 +64,7 @@ enum machine_kind {
 struct vm_config {
 	const char *image;
 	enum machine_kind machine;
+	bool pci;		/* + a PCI bus with the edu device (chapter 8, and without --chapter) */
 	int chapter;		/* --chapter N, 0 if not given */
 	enum irqchip_mode irqchip;
 	bool msi_routes;	/* split: deliver IOAPIC messages through GSI routes, not KVM_SIGNAL_MSI */
@@ -111,19 +114,23 @@ struct vm {
 	bool has_pic;			/* the 8259A pair, the 8254 and the test device exist (irq.c) */
 	bool has_apics;			/* the LAPIC and the I/O APIC exist (apic.c) */
 	bool has_pit;			/* our 8254 model exists (with has_pic; alone under --irqchip kernel --pit user) */
+	bool has_pci;			/* chapter 8: the PCI bus and the edu device exist (pcibus.c) */
 	char irqstate_seen[400];	/* --trace, kernel mode: the KVM state last printed (inkernel.c) */
 	struct pic pic;
 	struct pit pit;
 	uint64_t pit_not_before;	/* no IRQ 0 edge before this time (irq.c, TIMER_MIN_PERIOD_NS) */
 	struct lapic lapic;		/* chapter 5: the local APIC of the one vCPU */
 	struct ioapic ioapic;
+	struct pci_bus pci;		/* chapter 8: bus 0, the host bridge at 00:00.0 */
+	struct edu edu;			/* at 00:04.0 */
 	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */
+	int pci_intx;			/* the edu's INTA#, wired OR onto GSI 16 (irq.c irq_set_pci_intx) */
 	bool intr_line;			/* irq_intr() as of the last change, readable without the lock */
 	bool extint_pending;		/* an ExtINT message reached the LAPIC: the next INTA goes to the 8259A */
 	struct port_window window[VM_PORT_WINDOWS];
 	bool vcpu_halted;		/* the vCPU sleeps in HLT, waiting for halt_cond */
 	pthread_cond_t halt_cond;	/* signalled when INTR rises or the VM stops */
-	pthread_cond_t timer_cond;	/* signalled when the guest reprograms the PIT */
+	pthread_cond_t timer_cond;	/* signalled when the guest reprograms the PIT, a LAPIC timer, the edu */
 	pthread_t timer_thread;
 	bool timer_running, timer_stop;
 	struct trace trace;
