@@ -296,7 +296,8 @@ static void test_getopt_state(struct result *r)
 
 /*
  * --chapter N builds chapter N's machine (design: 1-2 no controller, 3-4 the
- * 8259A and 8254 of a PC/AT, 5 + both APICs, 6 = 5 with the split irqchip).
+ * 8259A and 8254 of a PC/AT, 5 + both APICs, 6 = 5 with the split irqchip,
+ * 7 = 5 with the in-kernel one, 8 = 7 + a PCI bus).
  */
 static void test_chapters(struct result *r)
 {
@@ -304,16 +305,26 @@ static void test_chapters(struct result *r)
 		{ "1", MACHINE_BARE, IRQCHIP_NONE }, { "2", MACHINE_BARE, IRQCHIP_NONE },
 		{ "3", MACHINE_PIC, IRQCHIP_NONE },  { "4", MACHINE_PIC, IRQCHIP_NONE },
 		{ "5", MACHINE_APIC, IRQCHIP_NONE }, { "6", MACHINE_APIC, IRQCHIP_SPLIT },
-		{ "7", MACHINE_APIC, IRQCHIP_KERNEL },
+		{ "7", MACHINE_APIC, IRQCHIP_KERNEL }, { "8", MACHINE_APIC, IRQCHIP_KERNEL },
 	};
 
 	parse(r, "g.rom", NULL);
-	ok(r->cfg.machine == MACHINE_APIC && r->cfg.chapter == 0, "no --chapter: the full (chapter 5) machine");
+	ok(r->cfg.machine == MACHINE_APIC && r->cfg.pci && r->cfg.irqchip == IRQCHIP_NONE && r->cfg.chapter == 0,
+	   "no --chapter: the fullest machine (chapter 8's PCI bus), --irqchip none");
+	parse(r, "--irqchip", "kernel", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.pci && r->cfg.pit_in_kernel, "no --chapter, --irqchip kernel: PCI too");
 	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		parse(r, "--chapter", want[i].n, "g.rom", NULL);
 		ok(r->status == -1 && r->cfg.machine == want[i].m && r->cfg.irqchip == want[i].c &&
 		   r->cfg.chapter == (int)i + 1, "--chapter %s: its machine and irqchip mode", want[i].n);
+		ok(r->cfg.pci == (i + 1 >= 8), "--chapter %s: %s", want[i].n,
+		   i + 1 >= 8 ? "a PCI bus" : "no PCI bus (chapter 8 adds it)");
 	}
+	parse(r, "--chapter", "8", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.pit_in_kernel, "--chapter 8: the chapter 7 machine, the 8254 in KVM too");
+	parse(r, "--chapter", "8", "--irqchip", "none", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.pci && r->cfg.irqchip == IRQCHIP_NONE,
+	   "--chapter 8 --irqchip none: PCI with every controller in tinyvmm");
 	parse(r, "--chapter", "5", "--irqchip", "split", "g.rom", NULL);
 	ok(r->status == -1 && r->cfg.irqchip == IRQCHIP_SPLIT, "--chapter 5 --irqchip split: an explicit --irqchip wins");
 	parse(r, "--irqchip", "none", "--chapter", "6", "g.rom", NULL);
@@ -329,8 +340,8 @@ static void test_chapters(struct result *r)
 	ok(r->status == -1 && !r->cfg.pit_in_kernel, "--pit user --chapter 7: an explicit --pit wins, in either order");
 	parse(r, "--chapter", "3", "--irqchip", "kernel", "g.rom", NULL);
 	one_line_error(r, "has no APIC", "--chapter 3 --irqchip kernel");
-	parse(r, "--chapter", "8", "g.rom", NULL);
-	one_line_error(r, "not written yet", "--chapter 8");
+	parse(r, "--chapter", "9", "g.rom", NULL);
+	one_line_error(r, "not written yet", "--chapter 9");
 	parse(r, "--dump-irqchip", "g.rom", NULL);
 	ok(r->status == -1 && r->cfg.dump_irqchip && r->cfg.irqchip == IRQCHIP_NONE, "--dump-irqchip: any mode");
 	parse(r, "--help", NULL);
