@@ -1,5 +1,5 @@
 /*
- * test_wiring.c - the interrupt wiring of irq.c and apic.c, without /dev/kvm.
+ * test_wiring.c - the interrupt wiring of irq.c, apic.c and pcibus.c, without /dev/kvm.
  *
  * Each case builds a struct vm by hand with the real device models on the
  * real buses (irq_devices_add, apic_devices_add) and a fake clock, drives it
@@ -22,6 +22,7 @@
 #include "vm.h"
 #include "apic.h"
 #include "irq.h"
+#include "pcibus.h"
 
 #define RUN_SIZE		8192
 #define LAPIC_BASE		0xfee00000ull
@@ -836,6 +837,162 @@ static void test_split_extint(void)
 	teardown();
 }
 
+/*
+ * Chapter 8: the PCI bus (pcibus.c).  The oracle: PCI 3.0 (configuration
+ * mechanism #1 3.2.2.3.2, the command register's memory space bit 6.2.2,
+ * the MSI capability 6.8.1), QEMU's edu spec (0x00 reads 0x010000ed, a
+ * write to 0x60 raises, 0x64 acknowledges), SDM vol. 3A 11.11 (an MSI to
+ * 0xFEE00000 with data 0x4070 is vector 0x70, fixed, edge, for APIC ID 0),
+ * and the wiring tinyvmm documents (INTA# of 00:04.0 on GSI 16).
+ */
+#define EDU_CFG(reg)	(0x80000000u | 4u << 11 | (reg))
+#define EDU_BAR		0xfe000000ull
+
+static void cfg_w(uint32_t address, uint32_t v)
+{
+	bus_write(&vm->pio, 0xcf8, (const uint8_t *)&address, 4);
+	bus_write(&vm->pio, 0xcfc, (const uint8_t *)&v, 4);
+}
+
+static uint32_t cfg_r(uint32_t address)
+{
+	uint32_t v = 0;
+
+	bus_write(&vm->pio, 0xcf8, (const uint8_t *)&address, 4);
+	bus_read(&vm->pio, 0xcfc, (uint8_t *)&v, 4);
+	return v;
+}
+
+static void edu_w(uint32_t reg, uint32_t v)
+{
+	bus_write(&vm->mmio, EDU_BAR + reg, (const uint8_t *)&v, 4);
+}
+
+static uint32_t edu_r(uint32_t reg)
+{
+	uint32_t v = 0;
+
+	bus_read(&vm->mmio, EDU_BAR + reg, (uint8_t *)&v, 4);
+	return v;
+}
+
+/* BAR 0 at EDU_BAR, memory space and bus master on; MSI to APIC 0, vector 0x70, if 'msi' */
+static void edu_setup(bool msi)
+{
+	ok(pcibus_devices_add(vm) == 0, "pci: the bus, its ports and the PCI hole go on the buses");
+	cfg_w(EDU_CFG(0x10), (uint32_t)EDU_BAR);
+	cfg_w(EDU_CFG(0x04), 0x0006);
+	if (msi) {
+		cfg_w(EDU_CFG(0x44), 0xfee00000);	/* the capability at 0x40: 64-bit, data at +0x0c */
+		cfg_w(EDU_CFG(0x48), 0);
+		cfg_w(EDU_CFG(0x4c), 0x4070);
+		cfg_w(EDU_CFG(0x40), 0x00010000);	/* message control bit 0: enable */
+	}
+}
+
+static void test_pci_config_and_bar(void)
+{
+	setup();
+	vm->cfg.pci = true;
+	ok(pcibus_devices_add(vm) == 0, "pci: the bus, its ports and the PCI hole go on the buses");
+	is(cfg_r(0x80000000u), 0x12378086, "pci: 00:00.0 is the host bridge, 8086:1237");
+	is(cfg_r(EDU_CFG(0)), 0x11e81234, "pci: 00:04.0 is the edu, 1234:11e8");
+	is(cfg_r(0x80000000u | 3u << 11), 0xffffffff, "pci: 00:03.0 is empty: all ones");
+	cfg_w(EDU_CFG(0x10), (uint32_t)EDU_BAR);
+	is(edu_r(0), 0xffffffff, "pci: BAR 0 placed but memory space off: not decoded, all ones");
+	fflush(vm->diag);
+	ok(diag_buf && strstr(diag_buf, "unhandled MMIO read at 0xfe000000") != NULL,
+	   "pci: and reported as an unhandled access");
+	cfg_w(EDU_CFG(0x04), 0x0002);
+	is(edu_r(0), 0x010000ed, "pci: memory space on: BAR 0 decodes, the identification register");
+	edu_w(0x04, 0x12345678);
+	is(edu_r(0x04), 0xedcba987, "pci: liveness through the hole");
+	is(edu_r(0x100000), 0xffffffff, "pci: just past the 1 MiB BAR: nobody's");
+	fflush(vm->diag);
+	ok(strstr(diag_buf, "unhandled MMIO read at 0xfe100000") != NULL, "pci: reported as unhandled");
+	cfg_w(EDU_CFG(0x10), 0xc0000000u);
+	is(edu_r(0), 0xffffffff, "pci: BAR 0 moved to the hole's base: the old address is nobody's");
+	ok(bus_read(&vm->mmio, 0xc0000000u, (uint8_t *)&(uint32_t){ 0 }, 4), "pci: the new one answers");
+	teardown();
+}
+
+static void test_pci_msi_none(void)
+{
+	setup();
+	lapic_w(0xf0, SVR_ENABLE | 0xff);
+	edu_setup(true);
+	ok(!intr_line(), "msi (none): nothing raised yet, INTR low");
+	edu_w(0x60, 1);
+	ok(lapic_irr_test(&vm->lapic, 0x70), "msi (none): a raise puts vector 0x70 in our LAPIC's IRR");
+	ok(intr_line(), "msi (none): INTR high for the vCPU loop");
+	is(vm->irq_level[PCI_INTX_GSI] | vm->pci_intx, 0, "msi (none): INTA# stays low with MSI on");
+	is(edu_r(0x24), 1, "msi (none): interrupt status 1");
+	is(lapic_intack(&vm->lapic), 0x70, "msi (none): the CPU takes 0x70");
+	lapic_w(0xb0, 0);
+	edu_w(0x64, 1);
+	ok(!lapic_irr_test(&vm->lapic, 0x70) && !intr_line(), "msi (none): acknowledged: nothing more");
+	cfg_w(EDU_CFG(0x44), 0xfed00000);		/* not the APICs */
+	edu_w(0x60, 1);
+	fflush(vm->diag);
+	ok(!lapic_irr_test(&vm->lapic, 0x70) && strstr(diag_buf, "outside the local APICs") != NULL,
+	   "msi (none): an address outside 0xFEExxxxx is a memory write: reported, no interrupt");
+	teardown();
+}
+
+static void test_pci_intx_none(void)
+{
+	setup();
+	lapic_w(0xf0, SVR_ENABLE | 0xff);
+	edu_setup(false);
+	ioapic_entry_w(16, 0x00000000, 0x00008071);	/* vector 71, fixed, level, active high */
+	edu_w(0x60, 1);
+	ok(lapic_irr_test(&vm->lapic, 0x71) && remote_irr(16),
+	   "intx (none): INTA# raises GSI 16: vector 0x71, Remote IRR of pin 16 set");
+	ok(cfg_r(EDU_CFG(0x04)) & (1u << 19), "intx (none): PCI status bit 3 set");
+	port_w(0x2000 + 16, 1);				/* the test device joins on line 16 */
+	edu_w(0x64, 1);
+	ok(vm->ioapic.line_level & (1u << 16), "intx (none): wired OR: the test device still holds line 16 high");
+	port_w(0x2000 + 16, 0);
+	ok(!(vm->ioapic.line_level & (1u << 16)), "intx (none): both low: line 16 low");
+	is(lapic_intack(&vm->lapic), 0x71, "intx (none): the CPU takes 0x71");
+	lapic_w(0xb0, 0);
+	ok(!remote_irr(16) && !lapic_irr_test(&vm->lapic, 0x71),
+	   "intx (none): the EOI with the line low clears Remote IRR, nothing again");
+	teardown();
+}
+
+static void test_pci_split_and_kernel(void)
+{
+	setup_split(false);
+	edu_setup(true);
+	edu_w(0x60, 1);
+	ok(fake_kvm.msis == 1 && fake_kvm.msi[0].address_lo == 0xfee00000 && fake_kvm.msi[0].address_hi == 0 &&
+	   fake_kvm.msi[0].data == 0x4070, "msi (split): a raise is one KVM_SIGNAL_MSI, address fee00000, data 4070");
+	teardown();
+
+	memset(&fake_kvm, 0, sizeof(fake_kvm));
+	setup_machine(MACHINE_BARE);
+	vm->cfg.machine = MACHINE_APIC;
+	vm->cfg.irqchip = IRQCHIP_KERNEL;
+	vm->vm_fd = FAKE_VM_FD;
+	fake_kvm.msi_result = 1;
+	ok(irq_devices_add(vm) == 0 && apic_devices_add(vm) == 0, "kernel: only our devices go on the buses");
+	edu_setup(false);
+	edu_w(0x60, 1);
+	ok(fake_kvm.lines == 1 && fake_kvm.line[0].irq == 16 && fake_kvm.line[0].level == 1,
+	   "intx (kernel): a raise is KVM_IRQ_LINE gsi 16 level 1");
+	edu_w(0x64, 1);
+	ok(fake_kvm.lines == 2 && fake_kvm.line[1].irq == 16 && fake_kvm.line[1].level == 0,
+	   "intx (kernel): the acknowledge is KVM_IRQ_LINE gsi 16 level 0");
+	cfg_w(EDU_CFG(0x44), 0xfee00000);
+	cfg_w(EDU_CFG(0x4c), 0x4070);
+	cfg_w(EDU_CFG(0x40), 0x00010000);
+	edu_w(0x60, 1);
+	ok(fake_kvm.msis == 1 && fake_kvm.msi[0].data == 0x4070 && fake_kvm.lines == 2,
+	   "msi (kernel): with MSI on, a raise is KVM_SIGNAL_MSI and no line");
+	teardown();
+}
+
 int main(void)
 {
 	vcpu_kick_setup();	/* the timer thread kicks "the vCPU", which is us */
@@ -859,5 +1016,9 @@ int main(void)
 	test_split_signal_msi();
 	test_split_msi_routes();
 	test_split_extint();
+	test_pci_config_and_bar();
+	test_pci_msi_none();
+	test_pci_intx_none();
+	test_pci_split_and_kernel();
 	return done_testing();
 }
