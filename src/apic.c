@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "irq.h"
 #include "kvm.h"
+#include "devmsi.h"
 #include "msi.h"
 #include "vm.h"
 
@@ -127,9 +128,9 @@ static bool apic_deliver(void *opaque, const struct ioapic_irq *irq)
 /*
  * A device's MSI (chapter 8): a memory write of 'data' to 'address'.  In
  * the APIC window (0xFEExxxxx) it is an interrupt message (msi.h), which
- * goes where the local APIC is: KVM's (split, kernel) takes it with
- * KVM_SIGNAL_MSI, the same call split_deliver() makes for the I/O APIC;
- * ours (none) takes it as it takes an I/O APIC message, by the destination
+ * goes where the local APIC is: KVM's (split, kernel) takes it by the
+ * --msi method (devmsi.c: KVM_SIGNAL_MSI, a GSI route, or an irqfd); ours
+ * (none) takes it as it takes an I/O APIC message, by the destination
  * rule of SDM vol. 3A 11.6.2.  Anywhere else the write would be DMA into
  * memory, which tinyvmm's devices do not do: it is reported and dropped.
  * Returns whether a local APIC accepted it.  vm->lock held.
@@ -138,7 +139,6 @@ bool apic_deliver_msi(struct vm *vm, const char *source, uint64_t address, uint3
 {
 	struct ioapic_irq irq;
 	bool taken;
-	int r;
 
 	if (!msi_decode(address, data, &irq)) {
 		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x: not the apics' 0xfeexxxxx, dropped",
@@ -148,15 +148,8 @@ bool apic_deliver_msi(struct vm *vm, const char *source, uint64_t address, uint3
 			source, data, (unsigned long long)address);
 		return false;
 	}
-	if (vm->cfg.irqchip != IRQCHIP_NONE) {
-		/* api.rst: > 0 delivered, 0 the guest blocked it (no APIC took it) */
-		r = kvm_signal_msi(vm->vm_fd, address, data);
-		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) -> KVM_SIGNAL_MSI%s",
-		      source, (unsigned long long)address, data, irq.vector, r == 0 ? ": blocked" : "");
-		if (r < 0)
-			fprintf(vm->diag, "tinyvmm: %s: KVM_SIGNAL_MSI: %s\n", source, strerror(-r));
-		return r > 0;
-	}
+	if (vm->cfg.irqchip != IRQCHIP_NONE)
+		return devmsi_send(vm, source, address, data);	/* KVM's LAPIC: by the --msi method */
 	if (irq.delivery_mode != IOAPIC_DM_FIXED && irq.delivery_mode != IOAPIC_DM_LOWEST) {
 		/* as for the I/O APIC: NMI, SMI, INIT and ExtINT messages are not modelled */
 		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x: %s message for vector %#04x not modelled, dropped",
@@ -309,13 +302,16 @@ static void ioapic_window_write(void *opaque, uint64_t off, const uint8_t *data,
  */
 void apic_sync_routes(struct vm *vm)
 {
-	uint64_t address[IOAPIC_NUM_PINS];
-	uint32_t data[IOAPIC_NUM_PINS];
-	int r;
+	uint64_t address[IOAPIC_NUM_PINS + 1];
+	uint32_t data[IOAPIC_NUM_PINS + 1];
+	int n = IOAPIC_NUM_PINS, r;
 
 	for (int pin = 0; pin < IOAPIC_NUM_PINS; pin++)
 		ioapic_entry_to_msi(ioapic_entry(&vm->ioapic, pin), &address[pin], &data[pin]);
-	r = kvm_set_msi_routes(vm->vm_fd, IOAPIC_NUM_PINS, address, data);
+	/* chapter 8: GSI 24 (DEVMSI_GSI) is the edu's MSI, under --msi route and irqfd */
+	if (devmsi_route(vm, &address[DEVMSI_GSI], &data[DEVMSI_GSI]))
+		n++;
+	r = kvm_set_msi_routes(vm->vm_fd, n, address, data);
 	if (r < 0)
 		fprintf(vm->diag, "tinyvmm: KVM_SET_GSI_ROUTING: %s\n", strerror(-r));
 }

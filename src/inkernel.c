@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "devmsi.h"
 #include "inkernel.h"
 #include "irq.h"
 #include "irqstate.h"
@@ -43,8 +44,10 @@
  * and pin 0 is left to the 8259A's output.  QEMU replaces the table the
  * same way (kvm_pc_setup_irq_routing()).  GSI 2 is the cascade: no route.
  */
-static int pc_routes(struct kvm_irq_routing_entry *e)
+static int pc_routes(const struct vm *vm, struct kvm_irq_routing_entry *e)
 {
+	uint64_t address;
+	uint32_t data;
 	int n = 0;
 
 	for (int gsi = 0; gsi < IOAPIC_NUM_PINS; gsi++) {
@@ -63,7 +66,27 @@ static int pc_routes(struct kvm_irq_routing_entry *e)
 		e[n].u.irqchip.pin = gsi == 0 ? 2 : (uint32_t)gsi;
 		n++;
 	}
+	/* chapter 8: GSI 24 is the edu's MSI under --msi route and irqfd (devmsi.c) */
+	if (devmsi_route(vm, &address, &data)) {
+		e[n].gsi = DEVMSI_GSI;
+		e[n].type = KVM_IRQ_ROUTING_MSI;
+		e[n].u.msi.address_lo = (uint32_t)address;
+		e[n].u.msi.address_hi = (uint32_t)(address >> 32);
+		e[n].u.msi.data = data;
+		n++;
+	}
 	return n;
+}
+
+void inkernel_sync_routes(struct vm *vm)
+{
+	struct kvm_irq_routing_entry routes[64];
+	int r;
+
+	memset(routes, 0, sizeof(routes));
+	r = kvm_set_irqchip_routes(vm->vm_fd, pc_routes(vm, routes), routes);
+	if (r < 0)
+		fprintf(vm->diag, "tinyvmm: KVM_SET_GSI_ROUTING: %s\n", strerror(-r));
 }
 
 int inkernel_create(struct vm *vm, const char **what)
@@ -77,7 +100,7 @@ int inkernel_create(struct vm *vm, const char **what)
 	if (r)
 		return r;
 	*what = "KVM_SET_GSI_ROUTING (the PC's IRQ 0 on I/O APIC pin 2)";
-	r = kvm_set_irqchip_routes(vm->vm_fd, pc_routes(routes), routes);
+	r = kvm_set_irqchip_routes(vm->vm_fd, pc_routes(vm, routes), routes);
 	if (r)
 		return r;
 	if (vm->cfg.pit_in_kernel) {

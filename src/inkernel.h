@@ -18,6 +18,9 @@ struct irqstate;
  */
 int inkernel_create(struct vm *vm, const char **what);
 
+/* KVM_SET_GSI_ROUTING again: the PC's routes, and the edu's MSI route if it has one (chapter 8). */
+void inkernel_sync_routes(struct vm *vm);
+
 /* Drive ISA IRQ / GSI 'irq' to 'level' with KVM_IRQ_LINE (irq_set_level in kernel mode). */
 void inkernel_set_irq(struct vm *vm, int irq, int level);
 /* The same, 'who' naming the device for --trace (a line with two drivers, irq.c). */

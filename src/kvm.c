@@ -190,6 +190,14 @@ int kvm_set_msi_routes(int vm_fd, int n, const uint64_t *address, const uint32_t
 	return checked(ioctl(vm_fd, KVM_SET_GSI_ROUTING, &r));
 }
 
+/* Chapter 8: bind an eventfd to a GSI; a write to it raises the GSI (no ioctl per interrupt). */
+int kvm_irqfd(int vm_fd, int fd, uint32_t gsi)
+{
+	struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = gsi };
+
+	return checked(ioctl(vm_fd, KVM_IRQFD, &irqfd));
+}
+
 /*
  * Chapter 7: the in-kernel irqchip.  KVM_CREATE_IRQCHIP makes KVM emulate a
  * PIC pair, an I/O APIC and (for every vCPU created after it) a local APIC;

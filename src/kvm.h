@@ -29,6 +29,7 @@ int kvm_create_vcpu(int vm_fd, int id);			/* KVM_CREATE_VCPU: vcpu fd */
 int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0);	/* KVM_ENABLE_CAP */
 int kvm_signal_msi(int vm_fd, uint64_t address, uint32_t data);	/* KVM_SIGNAL_MSI: >0 delivered */
 int kvm_irq_line(int vm_fd, uint32_t gsi, int level);		/* KVM_IRQ_LINE */
+int kvm_irqfd(int vm_fd, int fd, uint32_t gsi);			/* KVM_IRQFD: eventfd fd raises gsi */
 /* KVM_SET_GSI_ROUTING with one MSI route per GSI 0..n-1 */
 int kvm_set_msi_routes(int vm_fd, int n, const uint64_t *address, const uint32_t *data);
 /* the in-kernel irqchip (chapter 7) */

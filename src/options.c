@@ -30,6 +30,11 @@ static const char usage_text[] =
 "                        I/O APIC and local APIC all in KVM (chapter 7)\n"
 "      --msi-routes      with --irqchip split, deliver I/O APIC messages through\n"
 "                        KVM GSI routes and KVM_IRQ_LINE, not KVM_SIGNAL_MSI\n"
+"      --msi METHOD      with --irqchip split or kernel, how the edu device's MSIs\n"
+"                        reach KVM: 'signal' (default), KVM_SIGNAL_MSI each time;\n"
+"                        'route', a GSI route equal to the message, KVM_IRQ_LINE;\n"
+"                        'irqfd', that route bound to an eventfd (KVM_IRQFD) that\n"
+"                        a device thread writes\n"
 "      --pit WHERE       with --irqchip kernel, the 8254: 'kernel' (default), KVM's\n"
 "                        (KVM_CREATE_PIT2); 'user', tinyvmm's, raising KVM_IRQ_LINE\n"
 "      --dump-irqchip    at exit, print every interrupt controller's state on\n"
@@ -72,7 +77,7 @@ static const char usage_text[] =
 "Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it);\n"
 "TINYVMM_TIMEOUT=SECONDS is --timeout for runs that give none (the tests set it).\n";
 
-enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP };
+enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP, OPT_MSI };
 
 static const struct option long_options[] = {
 	{ "mem",     required_argument, NULL, 'm' },
@@ -82,6 +87,7 @@ static const struct option long_options[] = {
 	{ "msi-routes", no_argument,    NULL, OPT_MSI_ROUTES },
 	{ "chapter", required_argument, NULL, OPT_CHAPTER },
 	{ "pit",     required_argument, NULL, OPT_PIT },
+	{ "msi",     required_argument, NULL, OPT_MSI },
 	{ "dump-irqchip", no_argument,  NULL, OPT_DUMP_IRQCHIP },
 	{ "trace",   no_argument,       NULL, 't' },
 	{ "help",    no_argument,       NULL, 'h' },
@@ -130,7 +136,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 {
 	long long mem;
 	long chapter;
-	bool irqchip_given = false, pit_given = false;
+	bool irqchip_given = false, pit_given = false, msi_given = false;
 	char *end;
 	int c;
 
@@ -181,6 +187,17 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			else
 				return usage_error(err, "--pit: '%s' is not a place for the 8254: 'kernel' or 'user'", optarg);
 			pit_given = true;
+			break;
+		case OPT_MSI:
+			if (strcmp(optarg, "signal") == 0)
+				cfg->msi = MSI_SIGNAL;
+			else if (strcmp(optarg, "route") == 0)
+				cfg->msi = MSI_ROUTE;
+			else if (strcmp(optarg, "irqfd") == 0)
+				cfg->msi = MSI_IRQFD;
+			else
+				return usage_error(err, "--msi: '%s' is not a method: 'signal', 'route' or 'irqfd'", optarg);
+			msi_given = true;
 			break;
 		case OPT_DUMP_IRQCHIP:
 			cfg->dump_irqchip = true;
@@ -249,6 +266,12 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 		cfg->pit_in_kernel = true;
 	if (cfg->msi_routes && cfg->irqchip != IRQCHIP_SPLIT)
 		return usage_error(err, "%s", "--msi-routes goes with --irqchip split");
+	/* under none an MSI is a write into our own LAPIC model: nothing of KVM's to choose */
+	if (msi_given && cfg->irqchip == IRQCHIP_NONE)
+		return usage_error(err, "%s", "--msi goes with --irqchip split or kernel (under 'none' the "
+				   "device's MSI goes to tinyvmm's own local APIC model)");
+	if (msi_given && !cfg->pci)
+		return usage_error(err, "%s", "--msi needs the PCI bus (chapter 8's machine, or no --chapter)");
 	cfg->image = argv[optind];
 	return -1;
 }

@@ -7,7 +7,9 @@
  *   guest: mov to BAR 0's address, in the PCI hole 0xC0000000-0xFEBFFFFF
  *     --MMIO bus--> hole_read/write --BAR 0 decodes?--> edu_mmio_read/write
  *   edu interrupt, MSI enabled:  msi_send --> apic_deliver_msi (apic.c):
- *     our LAPIC (--irqchip none) or KVM_SIGNAL_MSI (split, kernel)
+ *     our LAPIC (--irqchip none), or KVM's by the --msi method (devmsi.c:
+ *     KVM_SIGNAL_MSI, a GSI route + KVM_IRQ_LINE, or an irqfd whose eventfd
+ *     the device thread writes when a factorial is done)
  *   edu interrupt, MSI disabled: INTA# --> irq_set_pci_intx (irq.c) --> GSI 16
  *
  * A real PC's chipset decodes BARs in hardware: the OS writes an address
@@ -26,6 +28,7 @@
 #include <string.h>
 
 #include "apic.h"
+#include "devmsi.h"
 #include "irq.h"
 #include "pcibus.h"
 #include "vm.h"
@@ -53,6 +56,22 @@ static void pci_ports_write(void *opaque, uint64_t off, const uint8_t *data, uns
 		      (vm->pci.config_address & PCI_ADDR_REG_MASK) + (port - PCI_CONFIG_DATA_PORT),
 		      (int)(2 * size), v, size, size == 1 ? "" : "s");
 	pci_port_write(&vm->pci, port, size, v);
+}
+
+/*
+ * --msi irqfd: the finished factorial's MSI is the device thread's to send
+ * (devmsi.c).  Tell it when, after anything that may change the answer: a
+ * register write (a factorial started, status bit 0x80 set or cleared) or a
+ * configuration write (MSI or bus mastering switched).  Otherwise never.
+ */
+static void post_factorial(struct vm *vm)
+{
+	const struct edu *e = &vm->edu;
+	bool want = e->fact_msi_elsewhere && (e->status & EDU_STATUS_COMPUTING) &&
+		    (e->status & EDU_STATUS_IRQ_FACT) && pci_msi_enabled(&e->pci) &&
+		    (pci_config_read(&e->pci, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+
+	devmsi_post(vm, want ? e->fact_done_ns : UINT64_MAX);
 }
 
 /* The edu's offset for [addr, addr+size), or -1 if BAR 0 does not decode all of it. */
@@ -95,6 +114,7 @@ static void hole_write(void *opaque, uint64_t off, const uint8_t *data, unsigned
 	TRACE(&vm->trace, "guest: edu +%#04llx <- %0*llx", (unsigned long long)reg, (int)(2 * size),
 	      (unsigned long long)v);
 	edu_mmio_write(&vm->edu, (uint64_t)reg, size, v);
+	post_factorial(vm);
 	/* a factorial may have started: the timer thread must wake when it is done */
 	pthread_cond_signal(&vm->timer_cond);
 }
@@ -113,6 +133,10 @@ static void edu_config_written(void *opaque, struct pci_function *f, unsigned of
 	uint64_t bar = pci_bar_address(f, 0), address;
 	uint32_t data;
 
+	/* --msi route, irqfd: KVM's route follows the guest's message */
+	if ((changed & PCI_CHANGED_MSI) && pci_msi_message(f, &address, &data))
+		devmsi_message_changed(vm, pci_msi_enabled(f), address, data);
+	post_factorial(vm);
 	if (!vm->trace.on)
 		return;
 	if (changed & (PCI_CHANGED_BAR(0) | PCI_CHANGED_COMMAND)) {
@@ -135,10 +159,16 @@ int pcibus_devices_add(struct vm *vm)
 	int r;
 
 	vm->has_pci = true;
+	vm->devmsi.eventfd = -1;	/* devmsi_stop() closes it only once it exists */
 	pci_init(&vm->pci);
 	edu_init(&vm->edu, vm->clock, (struct irq_line){ irq_set_pci_intx, vm, PCI_INTX_GSI }, edu_msi, vm);
 	vm->edu.config_written = edu_config_written;
 	vm->edu.config_opaque = vm;
+	/* --msi irqfd: the device thread, not the model, sends the factorial's MSI */
+	vm->edu.fact_msi_elsewhere = vm->cfg.irqchip != IRQCHIP_NONE && vm->cfg.msi == MSI_IRQFD;
+	r = devmsi_start(vm);
+	if (r)
+		return r;
 	/*
 	 * The interrupt line register is for software only (PCI 3.0 6.2.4):
 	 * firmware writes the routing it chose.  Ours has no firmware, so the

@@ -453,6 +453,7 @@ int vm_run(struct vm *vm)
 	__atomic_store_n(&vm->vcpu_loop_done, true, __ATOMIC_RELEASE);
 	fflush(stdout);
 	irq_timer_stop(vm);
+	devmsi_stop(vm);
 	if (vm->watchdog_running) {
 		pthread_mutex_lock(&vm->watchdog_lock);
 		vm->run_done = true;
@@ -471,6 +472,8 @@ int vm_run(struct vm *vm)
 
 void vm_destroy(struct vm *vm)
 {
+	if (vm->has_pci)
+		devmsi_stop(vm);
 	vcpu_destroy(&vm->vcpu);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);

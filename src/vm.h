@@ -12,6 +12,7 @@
 
 #include "bus.h"
 #include "clock.h"
+#include "devmsi.h"
 #include "trace.h"
 #include "vcpu.h"
 #include "devices/edu.h"
@@ -49,6 +50,13 @@ enum irqchip_mode {
 	IRQCHIP_KERNEL,		/* PIC, IOAPIC and LAPIC in KVM; the PIT too with --pit kernel (chapter 7) */
 };
 
+/* How a device's MSI reaches KVM's local APIC (--msi; chapter 8, devmsi.c). */
+enum msi_method {
+	MSI_SIGNAL,		/* KVM_SIGNAL_MSI with the message, per interrupt (the default) */
+	MSI_ROUTE,		/* a GSI route kept equal to the message, raised with KVM_IRQ_LINE */
+	MSI_IRQFD,		/* that route bound to an eventfd (KVM_IRQFD), written by a device thread */
+};
+
 /*
  * Which interrupt controllers the machine has (--chapter N builds chapter
  * N's machine).  Every machine has RAM, the ROM, the UART, the exit and POST
@@ -68,6 +76,7 @@ struct vm_config {
 	int chapter;		/* --chapter N, 0 if not given */
 	enum irqchip_mode irqchip;
 	bool msi_routes;	/* split: deliver IOAPIC messages through GSI routes, not KVM_SIGNAL_MSI */
+	enum msi_method msi;	/* --msi: how the edu's MSIs reach KVM (split, kernel) */
 	bool pit_in_kernel;	/* --pit kernel: KVM_CREATE_PIT2 (only with IRQCHIP_KERNEL) */
 	bool dump_irqchip;	/* --dump-irqchip: print the controllers' state at exit */
 	uint64_t mem_size;
@@ -123,6 +132,7 @@ struct vm {
 	struct ioapic ioapic;
 	struct pci_bus pci;		/* chapter 8: bus 0, the host bridge at 00:00.0 */
 	struct edu edu;			/* at 00:04.0 */
+	struct devmsi devmsi;		/* its MSI route and irqfd (--msi route, irqfd; devmsi.c) */
 	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */
 	int pci_intx;			/* the edu's INTA#, wired OR onto GSI 16 (irq.c irq_set_pci_intx) */
 	bool intr_line;			/* irq_intr() as of the last change, readable without the lock */

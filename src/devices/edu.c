@@ -104,8 +104,14 @@ static void catch_up(struct edu *e)
 		return;
 	e->fact = factorial(e->fact);
 	e->status &= ~EDU_STATUS_COMPUTING;
-	if (e->status & EDU_STATUS_IRQ_FACT)
+	if (!(e->status & EDU_STATUS_IRQ_FACT))
+		return;
+	if (e->fact_msi_elsewhere && pci_msi_enabled(&e->pci)) {
+		e->irq_status |= EDU_IRQ_FACT;	/* the message is the VMM's to send */
+		update_intx(e);
+	} else {
 		raise_irq(e, EDU_IRQ_FACT);
+	}
 }
 
 /* Configuration writes that can move INTA#: INTx disable, MSI enable. */

@@ -73,6 +73,13 @@ struct edu {
 	uint32_t irq_status;
 	uint64_t fact_done_ns;		/* when the computation in progress ends */
 	bool intx_level;		/* INTA# as last driven */
+	/*
+	 * The VMM sends the finished factorial's MSI itself, from a thread of
+	 * its own (tinyvmm's --msi irqfd, devmsi.c): the model then only sets
+	 * the interrupt status bit.  INTx (MSI off) is unchanged.  false after
+	 * edu_init().
+	 */
+	bool fact_msi_elsewhere;
 };
 
 /*
