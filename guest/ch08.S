@@ -1,5 +1,5 @@
 /*
- * edu.S - chapter 8: a PCI device found, configured and interrupting.
+ * ch08.S - chapter 8: a PCI device found, configured and interrupting.
  *
  * The guest does what a PCI driver's probe does, with nothing but ports
  * 0xCF8/0xCFC (configuration mechanism #1, PCI 3.0 3.2.2.3.2) and the
@@ -21,8 +21,8 @@
  */
 	.code16
 	.text
-	.globl test_main
-test_main:
+	.globl ch08_main
+ch08_main:
 	jmp go_long
 
 	.code64
@@ -95,8 +95,8 @@ wait_count:
 	pop %rcx
 	ret
 
-	.globl edu_test
-edu_test:
+	.globl ch08_long
+ch08_long:
 	/* 1. the host bridge, then the edu anywhere on bus 0 */
 	mov $ENABLE, %edi			/* 00:00.0, register 0: the IDs */
 	call cfg_read
