@@ -14,7 +14,9 @@
  *      assert bit as Linux sets it), enable it, raise an interrupt and a
  *      factorial-done interrupt: one MSI each;
  *   5. MSI off: the same raise through INTA#, which tinyvmm wires to GSI 16
- *      (I/O APIC pin 16, level, active high: src/irq.c irq_set_pci_intx).
+ *      (I/O APIC pin 16, level, active high: src/irq.c irq_set_pci_intx);
+ *      masked first by the command register's Interrupt Disable bit, then
+ *      unmasked: the pending request arrives then.
  * Run under --irqchip none, split and kernel, and under QEMU with -device edu
  * (wherever QEMU puts it; INTx there goes through PIIX3's PIRQ routing, so
  * only the MSI part compares).
@@ -97,6 +99,7 @@ wait_count:
 
 	.globl ch08_long
 ch08_long:
+	PUTS64 "== chapter 8: msi from a pci device ==\n"
 	/* 1. the host bridge, then the edu anywhere on bus 0 */
 	mov $ENABLE, %edi			/* 00:00.0, register 0: the IDs */
 	call cfg_read
@@ -287,7 +290,30 @@ ch08_long:
 	movl $0, 0x10(%r13)
 	movl $0x10 + 2 * GSI, (%r13)		/* vector 71, fixed, physical, active high, level */
 	movl $0x8000 | VEC_INTX, 0x10(%r13)
+	/*
+	 * Masked first: the command register's Interrupt Disable (bit 10,
+	 * PCI 3.0 6.2.2) keeps INTA# high (deasserted) while the request
+	 * stays pending in the function, where status bit 3 still shows it.
+	 * Writing the whole dword is safe: the status half's bits are
+	 * write-1-to-clear, and these are 0.
+	 */
+	mov edu_addr, %edi
+	or $0x04, %edi
+	call cfg_read
+	and $0xffff, %eax
+	mov %eax, %esi
+	or $0x400, %esi
+	call cfg_write
 	movl $1, IRQ_RAISE(%r14)
+	mov $2 * MS, %ecx
+	call pit2_wait
+	cmpq $0, intx_count
+	CHECK64_EQ "intx masked (command bit 10, interrupt disable): a raise sends nothing"
+	call cfg_read
+	test $0x00080000, %eax
+	CHECK64_NE "intx masked: pci status bit 3 still shows the request pending"
+	and $0xfbff, %esi			/* unmask: INTA# asserts now */
+	call cfg_write
 	mov $intx_count, %edi
 	mov $1, %esi
 	call wait_count

@@ -342,6 +342,20 @@ static void test_chapters(struct result *r)
 	one_line_error(r, "has no APIC", "--chapter 3 --irqchip kernel");
 	parse(r, "--chapter", "9", "g.rom", NULL);
 	one_line_error(r, "not written yet", "--chapter 9");
+	/* --msi: the edu's MSIs into KVM's LAPIC (chapter 8) */
+	parse(r, "--irqchip", "kernel", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.msi == MSI_SIGNAL, "no --msi: KVM_SIGNAL_MSI (signal)");
+	parse(r, "--irqchip", "split", "--msi", "route", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.msi == MSI_ROUTE, "--irqchip split --msi route");
+	parse(r, "--msi", "irqfd", "--chapter", "8", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.msi == MSI_IRQFD && r->cfg.irqchip == IRQCHIP_KERNEL,
+	   "--msi irqfd --chapter 8: in either order, with chapter 8's in-kernel irqchip");
+	parse(r, "--irqchip", "kernel", "--msi", "posted", "g.rom", NULL);
+	one_line_error(r, "'posted' is not a method", "--msi posted");
+	parse(r, "--msi", "signal", "g.rom", NULL);
+	one_line_error(r, "--msi goes with --irqchip split or kernel", "--msi without KVM's LAPIC");
+	parse(r, "--chapter", "7", "--msi", "route", "g.rom", NULL);
+	one_line_error(r, "--msi needs the PCI bus", "--msi in chapter 7's machine");
 	parse(r, "--dump-irqchip", "g.rom", NULL);
 	ok(r->status == -1 && r->cfg.dump_irqchip && r->cfg.irqchip == IRQCHIP_NONE, "--dump-irqchip: any mode");
 	parse(r, "--help", NULL);
