@@ -21,6 +21,7 @@
 #include "apic.h"
 #include "inkernel.h"
 #include "irq.h"
+#include "pcibus.h"
 #include "vm.h"
 
 #define TESTDEV_IRQ_PORT	0x2000	/* QEMU pc-testdev: outb(0x2000 + n, level) drives ISA IRQ n */
@@ -366,7 +367,7 @@ static void *timer_main(void *opaque)
 		uint64_t deadline = vm->has_pit ? pit_next_event_ns(&vm->pit) : UINT64_MAX;
 		uint64_t lapic_deadline = vm_user_lapic(vm) ?
 					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
-		uint64_t edu_deadline = vm->has_pci ? edu_next_event_ns(&vm->edu) : UINT64_MAX;
+		uint64_t edu_deadline = pcibus_next_event_ns(vm);
 		uint64_t now;
 
 		if (deadline != UINT64_MAX && deadline < vm->pit_not_before)
@@ -400,7 +401,7 @@ static void *timer_main(void *opaque)
 			irq_intr_changed(vm);
 		}
 		/* a factorial done: its interrupt, if the guest asked for one (MSI or INTA#) */
-		if (vm->has_pci && edu_next_event_ns(&vm->edu) <= now)
+		if (pcibus_next_event_ns(vm) <= now)
 			edu_update(&vm->edu);
 	}
 	pthread_mutex_unlock(&vm->lock);

@@ -74,6 +74,17 @@ static void post_factorial(struct vm *vm)
 	devmsi_post(vm, want ? e->fact_done_ns : UINT64_MAX);
 }
 
+uint64_t pcibus_next_event_ns(struct vm *vm)
+{
+	const struct edu *e = &vm->edu;
+
+	if (!vm->has_pci || !(e->status & EDU_STATUS_IRQ_FACT))
+		return UINT64_MAX;	/* no interrupt due: a read of the status catches the model up */
+	if (e->fact_msi_elsewhere && pci_msi_enabled(&e->pci))
+		return UINT64_MAX;	/* --msi irqfd: the device thread sends it */
+	return edu_next_event_ns(&vm->edu);
+}
+
 /* The edu's offset for [addr, addr+size), or -1 if BAR 0 does not decode all of it. */
 static int64_t edu_offset(struct vm *vm, uint64_t addr, unsigned size)
 {

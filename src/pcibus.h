@@ -21,4 +21,12 @@ struct vm;
 /* The host bridge and the edu; the ports and the hole on the buses.  0 or -errno. */
 int pcibus_devices_add(struct vm *vm);
 
+/*
+ * When the timer thread must next run the edu (a finished factorial whose
+ * interrupt the model sends: INTA#, or an MSI unless the --msi irqfd device
+ * thread sends it), or UINT64_MAX.  A factorial that interrupts nobody needs
+ * no wake-up: the guest's next read of a register catches the model up.
+ */
+uint64_t pcibus_next_event_ns(struct vm *vm);
+
 #endif
