@@ -384,6 +384,40 @@ static void test_pit_polled_without_timer_thread(void)
 }
 
 /*
+ * The same for our local APIC's periodic timer: a guest that polls the PIT
+ * (chapter 5 times the LAPIC timer with channel 2) sees each expiry at its
+ * next port read, without the timer thread.  Oracle: SDM vol. 3A 11.5.4,
+ * periodic mode reloads the initial count at zero and interrupts each time;
+ * 10 ms of bus clocks (1 GHz in this model, divide by 1) give 10 interrupts
+ * in 105 ms, at 10, 20, ... 100 ms.
+ */
+static void test_lapic_timer_polled_without_timer_thread(void)
+{
+	const char *from = "";
+	int ticks = 0;
+
+	setup();
+	fake.ns = 1000000;
+	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+	lapic_w(LAPIC_TIMER_DCR, 0xb);		/* divide by 1 */
+	lapic_w(LAPIC_LVT_TIMER, (1u << 17) | 0x41);	/* periodic (bits 18:17 = 01), vector 0x41 */
+	lapic_w(LAPIC_TIMER_ICR, 10000000);	/* 10 ms */
+	for (int ms = 1; ms <= 105; ms++) {
+		uint8_t v;
+
+		fake.ns = 1000000 + (uint64_t)ms * 1000000;
+		bus_read(&vm->pio, PIT_PORT_SYSCTL, &v, 1);	/* the guest polls port 0x61 */
+		if (intr_line()) {
+			if (irq_intack(vm, &from) == 0x41)
+				ticks++;
+			lapic_w(LAPIC_EOI, 0);
+		}
+	}
+	is(ticks, 10, "lapic timer periodic 10 ms, port 0x61 polled every 1 ms for 105 ms, no timer thread: 10 interrupts");
+	teardown();
+}
+
+/*
  * I/O APIC pin 2 has two drivers here, ISA IRQ 0 (the PIT) and the test
  * device's line 2.  Wires driven together are an OR: while IRQ 0 is high,
  * line 2 falling must not lower the pin.  Seen through a level entry: after
@@ -1010,6 +1044,7 @@ int main(void)
 	test_intr_after_poll_and_apic_off();
 	test_timer_thread_pit_at_count_1();
 	test_pit_polled_without_timer_thread();
+	test_lapic_timer_polled_without_timer_thread();
 	test_hlt_woken_by_another_thread();
 	test_kick_from_another_thread();
 	test_split_routes();
