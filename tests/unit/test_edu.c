@@ -278,6 +278,39 @@ static void test_msi(void)
 	is(mr(0x08), 6, "3! = 6");
 }
 
+/*
+ * fact_msi_elsewhere (tinyvmm's --msi irqfd): the VMM's device thread sends
+ * the finished factorial's MSI, so the model must not send a second one; it
+ * still records the event in interrupt status (edu spec: bit 0 = factorial),
+ * and with MSI off INTA# works as before.  A guest raise still sends.
+ */
+static void test_fact_msi_elsewhere(void)
+{
+	setup();
+	edu.fact_msi_elsewhere = true;
+	cfg_wr(0x44, 4, 0xfee00000);
+	cfg_wr(0x4c, 2, 0x4070);
+	cfg_wr(0x04, 2, 0x0006);
+	cfg_wr(0x42, 2, 0x0001);
+	mw(0x20, 0x80);
+	mw(0x08, 4);
+	clk.ns += DELAY;
+	edu_update(&edu);
+	is(rec.msis, 0, "elsewhere, MSI on: a finished factorial sends no message from the model");
+	is(mr(0x24), 1, "elsewhere: interrupt status bit 0 is set all the same");
+	is(mr(0x08), 24, "elsewhere: 4! = 24");
+	mw(0x64, 1);
+	mw(0x60, 2);
+	is(rec.msis, 1, "elsewhere: a raise written by the guest is still the model's message");
+	mw(0x64, 2);
+	cfg_wr(0x42, 2, 0x0000);		/* MSI off: INTx */
+	mw(0x08, 3);
+	clk.ns += DELAY;
+	edu_update(&edu);
+	is(rec.level, 1, "elsewhere, MSI off: the finished factorial asserts INTA#");
+	is(rec.msis, 1, "elsewhere, MSI off: and sends no message");
+}
+
 static void test_access_sizes(void)
 {
 	setup();
@@ -318,6 +351,7 @@ int main(void)
 	test_intx();
 	test_intx_disable();
 	test_msi();
+	test_fact_msi_elsewhere();
 	test_access_sizes();
 	return done_testing();
 }
