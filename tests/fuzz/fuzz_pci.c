@@ -7,7 +7,8 @@
  * a 32-bit MSI capability with 4 vectors and per-vector masking; function 1
  * with a vendor capability, then a 64-bit MSI capability with 8 vectors.
  *
- * Input: a first byte (edu factorial delay: 0, 1 ns, 100 us or 1 s), then
+ * Input: a first byte (edu factorial delay: 0, 1 ns, 100 us or 1 s; bit 2:
+ * fact_msi_elsewhere, the finished factorial's MSI left to the VMM), then
  * operations, one opcode byte each (op % 9) and its arguments:
  *
  *   0 ADDR   s, r, b [4 bytes]	write CONFIG_ADDRESS: s & 0x80 ? a raw 32-bit
@@ -52,7 +53,8 @@
  *     edu.h say;
  *     every MSI is sent with MSI enabled and bus mastering on, to the
  *     programmed address and data, exactly once per raise that leaves
- *     interrupt status non-zero;
+ *     interrupt status non-zero (a finished factorial's: none under
+ *     fact_msi_elsewhere);
  *   - 00:05.x: every MSI is enabled, bus-mastered, of a granted vector, with
  *     the programmed address and data | vector; a notify sends exactly when
  *     enabled, granted and unmasked, else sets the pending bit if masked; a
@@ -267,6 +269,12 @@ static int msis_for(int raises)
 	return msi_on(&edu.pci) && master(&edu.pci) ? raises : 0;
 }
 
+/* A finished factorial's MSI is the VMM's under fact_msi_elsewhere (--msi irqfd): none from the model. */
+static int fact_msis_for(int raises)
+{
+	return edu.fact_msi_elsewhere ? 0 : msis_for(raises);
+}
+
 static void op_mmio(struct fz *f, bool write)
 {
 	static const unsigned sizes[] = { 4, 4, 1, 2, 8 };
@@ -274,7 +282,7 @@ static void op_mmio(struct fz *f, bool write)
 	unsigned size = FZ_PICK(f, sizes);
 	bool was = edu.status & 1, done, dec = decoded(off, size);
 	uint32_t st = edu.status;
-	int msis = edu_msis, raises = dec ? catch_up(&done) : 0;
+	int msis = edu_msis, fact = dec ? catch_up(&done) : 0, raises = 0;
 
 	if (!dec)
 		done = false;
@@ -288,7 +296,7 @@ static void op_mmio(struct fz *f, bool write)
 		else if (off == 0x20) CHECK(got == (done ? st & 0x80 : st));
 		else if (off == 0x24) CHECK(got == irq_shadow);
 		else CHECK(got == (size == 8 ? UINT64_MAX : 0xffffffffu));
-		CHECK(edu_msis - msis == msis_for(raises));
+		CHECK(edu_msis - msis == fact_msis_for(fact));
 		return;
 	}
 	v = fz_u64(f);
@@ -303,7 +311,7 @@ static void op_mmio(struct fz *f, bool write)
 			have_operand = true;
 			if (edu.fact_delay_ns == 0 && (st & 0x80)) {
 				irq_shadow |= 1;
-				raises++;
+				fact++;
 			}
 			CHECK(!!(edu.status & 1) == (edu.fact_delay_ns != 0));
 			break;
@@ -312,7 +320,7 @@ static void op_mmio(struct fz *f, bool write)
 		case 0x64: irq_shadow &= ~(uint32_t)v; break;
 		}
 	}
-	CHECK(edu_msis - msis == msis_for(raises));
+	CHECK(edu_msis - msis == msis_for(raises) + fact_msis_for(fact));
 }
 
 static void op_notify(int w, unsigned vector)
@@ -378,6 +386,7 @@ static void setup(uint8_t delay_sel)
 	pci_init(&bus);
 	edu_init(&edu, &clk.clock, (struct irq_line){ set_level, &edu, 11 }, edu_msi, &edu);
 	edu.fact_delay_ns = delays[delay_sel % 4];
+	edu.fact_msi_elsewhere = delay_sel & 4;	/* --msi irqfd: the VMM sends the factorial's MSI */
 	pci_add_function(&bus, &edu.pci, 4, 0);
 	pci_function_init(&gen[0], 0x1af4, 0x7001, 1, 0x078000, 1);
 	pci_declare_bar(&gen[0], 0, 32, PCI_BAR_IO);
@@ -485,7 +494,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			raises = catch_up(&done);
 			edu_update(&edu);
 			CHECK(!(edu.status & 1) || !done);
-			CHECK(edu_msis - msis == msis_for(raises));
+			CHECK(edu_msis - msis == fact_msis_for(raises));
 			break;
 		}
 		case 7:
