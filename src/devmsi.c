@@ -88,7 +88,6 @@ bool devmsi_send(struct vm *vm, const char *source, uint64_t address, uint32_t d
 {
 	struct devmsi *d = &vm->devmsi;
 	struct ioapic_irq irq = { 0 };
-	uint64_t one = 1;
 	int r;
 
 	msi_decode(address, data, &irq);	/* for the trace: apic.c checked the address */
@@ -114,11 +113,18 @@ bool devmsi_send(struct vm *vm, const char *source, uint64_t address, uint32_t d
 	}
 	TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) -> eventfd write (KVM_IRQFD gsi %d)",
 	      source, (unsigned long long)address, data, irq.vector, DEVMSI_GSI);
+	/* LAB 8: begin */
+	const uint64_t one = 1;
+
 	if (write(d->eventfd, &one, sizeof(one)) != (ssize_t)sizeof(one)) {
 		fprintf(vm->diag, "tinyvmm: %s: eventfd write: %s\n", source, strerror(errno));
 		return false;
 	}
 	return true;
+	/* LAB 8: stub */
+	//@ (void)d;
+	//@ return true;	/* "sent": but nothing rang the doorbell */
+	/* LAB 8: end */
 }
 
 /*
@@ -129,7 +135,6 @@ static void *devmsi_main(void *opaque)
 {
 	struct vm *vm = opaque;
 	struct devmsi *d = &vm->devmsi;
-	const uint64_t one = 1;
 
 	pthread_mutex_lock(&d->lock);
 	while (!d->stop) {
@@ -143,6 +148,9 @@ static void *devmsi_main(void *opaque)
 
 			pthread_cond_timedwait(&d->cond, &d->lock, &ts);
 		} else {
+			/* LAB 8: begin */
+			const uint64_t one = 1;
+
 			d->due_ns = UINT64_MAX;
 			d->thread_writes++;
 			pthread_mutex_unlock(&d->lock);
@@ -151,6 +159,9 @@ static void *devmsi_main(void *opaque)
 			if (write(d->eventfd, &one, sizeof(one)) != (ssize_t)sizeof(one))
 				fprintf(vm->diag, "tinyvmm: edu thread: eventfd write: %s\n", strerror(errno));
 			pthread_mutex_lock(&d->lock);
+			/* LAB 8: stub */
+			//@ d->due_ns = UINT64_MAX;	/* done, and forgotten: the factorial's MSI is lost */
+			/* LAB 8: end */
 		}
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -181,6 +192,7 @@ int devmsi_start(struct vm *vm)
 	d->due_ns = UINT64_MAX;
 	if (vm->cfg.irqchip == IRQCHIP_NONE || vm->cfg.msi != MSI_IRQFD)
 		return 0;
+	/* LAB 8: begin */
 	d->eventfd = eventfd(0, EFD_CLOEXEC);
 	if (d->eventfd < 0)
 		return -errno;
@@ -188,6 +200,9 @@ int devmsi_start(struct vm *vm)
 	r = kvm_irqfd(vm->vm_fd, d->eventfd, DEVMSI_GSI);
 	if (r < 0)
 		return r;
+	/* LAB 8: stub */
+	//@ /* no eventfd (d->eventfd stays -1), nothing bound to GSI 24 */
+	/* LAB 8: end */
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);	/* vm->clock is CLOCK_MONOTONIC */

@@ -202,6 +202,7 @@ bool pci_msi_enabled(const struct pci_function *f)
 static void msi_vector_message(const struct pci_function *f, unsigned vector,
 			       uint64_t *address, uint32_t *data)
 {
+	/* LAB 8: begin */
 	uint32_t base = get16(f->config + msi_data_off(f));
 
 	*address = get32(f->config + f->msi_cap + PCI_MSI_ADDRESS_LO);
@@ -209,6 +210,11 @@ static void msi_vector_message(const struct pci_function *f, unsigned vector,
 		*address |= (uint64_t)get32(f->config + f->msi_cap + PCI_MSI_ADDRESS_HI) << 32;
 	/* 6.8.1.6: with 2^MME vectors, the low MME data bits carry the vector */
 	*data = (base & ~(msi_granted(f) - 1)) | vector;
+	/* LAB 8: stub */
+	//@ (void)msi_granted;	/* 2^MME: how many vectors the OS granted */
+	//@ *address = 0;		/* a write to address 0 is memory, not an interrupt */
+	//@ *data = 0;
+	/* LAB 8: end */
 }
 
 bool pci_msi_message(const struct pci_function *f, uint64_t *address, uint32_t *data)
@@ -237,6 +243,7 @@ static void msi_send_vector(struct pci_function *f, unsigned vector)
 
 bool pci_msi_notify(struct pci_function *f, unsigned vector)
 {
+	/* LAB 8: begin */
 	if (!pci_msi_enabled(f) || vector >= msi_granted(f))
 		return false;
 	if (msi_control(f) & PCI_MSI_CTL_PVM) {
@@ -249,6 +256,10 @@ bool pci_msi_notify(struct pci_function *f, unsigned vector)
 	}
 	msi_send_vector(f, vector);
 	return true;
+	/* LAB 8: stub */
+	//@ (void)msi_send_vector;	/* sends vector k's message, if bus mastering is on */
+	//@ return false;		/* "MSI cannot carry it": but nothing goes out by INTx either */
+	/* LAB 8: end */
 }
 
 /*
@@ -261,22 +272,25 @@ bool pci_msi_notify(struct pci_function *f, unsigned vector)
 static void msi_written(struct pci_function *f)
 {
 	unsigned ctl = msi_control(f), mmc = msi_mmc(ctl);
-	uint8_t *mask;
-	uint32_t due;
 
 	if (msi_mme(ctl) > mmc)
 		put16(f->config + f->msi_cap + PCI_MSI_CONTROL,
 		      (ctl & ~PCI_MSI_CTL_MME_MASK) | mmc << PCI_MSI_CTL_MME_SHIFT);
+	/* LAB 8: begin */
 	if (!(ctl & PCI_MSI_CTL_PVM) || !pci_msi_enabled(f))
 		return;
-	mask = f->config + msi_mask_off(f);
-	due = get32(mask + 4) & ~get32(mask);
+	uint8_t *mask = f->config + msi_mask_off(f);
+	uint32_t due = get32(mask + 4) & ~get32(mask);
+
 	for (unsigned v = 0; v < msi_granted(f); v++) {
 		if (!(due & (1u << v)))
 			continue;
 		put32(mask + 4, get32(mask + 4) & ~(1u << v));
 		msi_send_vector(f, v);
 	}
+	/* LAB 8: stub */
+	//@ /* a vector that was masked and is pending stays pending, unmasked or not */
+	/* LAB 8: end */
 }
 
 /* --- configuration reads and writes ------------------------------------- */

@@ -358,27 +358,29 @@ static void test_msi64(void)
 	is(rd(4, 0, 0x48, 4), 1, "upper address at +8");
 	wr(4, 0, 0x4c, 4, 0xffff4041);
 	is(rd(4, 0, 0x4c, 4), 0x4041, "data: 16 bits at +0xc, +0xe reserved");
-	ok(pci_msi_message(&f, &a, &d), "message available");
-	is(a, 0x1fee01000ull, "message address: upper << 32 | lower");
-	is(d, 0x4041, "message data");
+	ok(pci_msi_message(&f, &a, &d), "msi message: available once the capability exists");
+	is(a, 0x1fee01000ull, "msi message: address = upper dword << 32 | lower dword");
+	is(d, 0x4041, "msi message: data as programmed");
 
-	ok(!pci_msi_notify(&f, 0), "notify with MSI disabled: false, nothing sent");
+	ok(!pci_msi_notify(&f, 0), "msi notify: MSI disabled: false, nothing sent");
 	wr(4, 0, 0x42, 2, 0x0001);
-	ok(pci_msi_notify(&f, 0), "notify, MSI enabled: taken");
-	is(l.msis, 0, "bus mastering off: the message is not sent");
+	ok(pci_msi_notify(&f, 0), "msi notify: MSI enabled: taken");
+	is(l.msis, 0, "msi notify: bus mastering off: the message is not sent");
 	wr(4, 0, 0x04, 2, 0x0004);
 	pci_msi_notify(&f, 0);
-	is(l.msis, 1, "bus master on: one message");
-	is(l.address, 0x1fee01000ull, "sent to the programmed address");
-	is(l.data, 0x4041, "with the programmed data");
-	ok(!pci_msi_notify(&f, 1), "vector 1 not granted: false");
-	is(l.msis, 1, "... and not sent");
+	is(l.msis, 1, "msi notify: bus master on: one message");
+	is(l.address, 0x1fee01000ull, "msi notify: sent to the programmed address");
+	is(l.data, 0x4041, "msi notify: with the programmed data");
+	ok(!pci_msi_notify(&f, 1), "msi notify: vector 1 not granted: false");
+	is(l.msis, 1, "msi notify: ... and not sent");
 }
 
 static void test_msi32_multi_masking(void)
 {
 	struct pci_function f;
 	struct log l;
+	uint64_t a;
+	uint32_t d;
 
 	pci_init(&bus);
 	make_fn(&f, &l);
@@ -389,6 +391,8 @@ static void test_msi32_multi_masking(void)
 	wr(4, 0, 0x44, 4, 0xfee00000);
 	wr(4, 0, 0x48, 4, 0xffff0050);
 	is(rd(4, 0, 0x48, 4), 0x0050, "32-bit layout: data at +8, +0xa reserved");
+	ok(pci_msi_message(&f, &a, &d) && a == 0xfee00000 && d == 0x0050,
+	   "msi message: 32-bit capability: address fee00000 with no upper dword, data 0050 from +8");
 	wr(4, 0, 0x4c, 4, 0xffffffff);
 	is(rd(4, 0, 0x4c, 4), 0x0000000f, "mask bits: one per vector asked for");
 	wr(4, 0, 0x50, 4, 0xffffffff);
@@ -396,27 +400,27 @@ static void test_msi32_multi_masking(void)
 	wr(4, 0, 0x04, 2, 0x0004);
 	wr(4, 0, 0x42, 2, 0x0021);		/* MME 2: 4 vectors granted, enable */
 	is(rd(4, 0, 0x42, 2), 0x0125, "MME 2 reads back");
-	ok(pci_msi_notify(&f, 3), "vector 3 masked: taken");
-	is(l.msis, 0, "masked: not sent");
-	is(rd(4, 0, 0x50, 4), 0x8, "masked: pending bit 3 set");
+	ok(pci_msi_notify(&f, 3), "msi mask: vector 3 masked: taken");
+	is(l.msis, 0, "msi mask: masked: not sent");
+	is(rd(4, 0, 0x50, 4), 0x8, "msi mask: masked: pending bit 3 set");
 	wr(4, 0, 0x4c, 4, 0x7);
-	is(l.msis, 1, "unmasking vector 3 sends it");
-	is(l.data, 0x0053, "vector 3: data | 3");
-	is(rd(4, 0, 0x50, 4), 0, "pending bit cleared");
+	is(l.msis, 1, "msi mask: unmasking vector 3 sends it");
+	is(l.data, 0x0053, "msi mask: the unmasked vector 3 goes out with data | 3");
+	is(rd(4, 0, 0x50, 4), 0, "msi mask: pending bit cleared");
 	wr(4, 0, 0x4c, 4, 0x0);
-	is(l.msis, 1, "unmasking vectors with nothing pending sends nothing");
+	is(l.msis, 1, "msi mask: unmasking vectors with nothing pending sends nothing");
 	pci_msi_notify(&f, 2);
-	is(l.data, 0x0052, "vector 2: data | 2");
+	is(l.data, 0x0052, "msi vectors: vector 2: data | 2");
 	wr(4, 0, 0x42, 2, 0x0011);		/* MME 1: 2 vectors */
-	ok(!pci_msi_notify(&f, 2), "MME 1: vector 2 not granted");
+	ok(!pci_msi_notify(&f, 2), "msi vectors: MME 1: vector 2 not granted");
 	pci_msi_notify(&f, 1);
-	is(l.data, 0x0051, "vector 1 of 2");
+	is(l.data, 0x0051, "msi vectors: vector 1 of 2");
 	wr(4, 0, 0x48, 2, 0x0057);
 	pci_msi_notify(&f, 0);
-	is(l.data, 0x0056, "2 vectors: data bit 0 replaced by the vector (0)");
+	is(l.data, 0x0056, "msi vectors: 2 vectors: data bit 0 replaced by the vector (0)");
 	wr(4, 0, 0x42, 2, 0x0021);
 	pci_msi_notify(&f, 2);
-	is(l.data, 0x0056, "4 vectors: data bits 1:0 replaced by the vector (2)");
+	is(l.data, 0x0056, "msi vectors: 4 vectors: data bits 1:0 replaced by the vector (2)");
 	wr(4, 0, 0x42, 2, 0x0071);
 	is(rd(4, 0, 0x42, 2) & 0x70, 0x20, "MME above MMC is cut to MMC");
 }

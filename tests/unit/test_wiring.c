@@ -683,6 +683,7 @@ static void test_kick_from_another_thread(void)
  * vector; a pin still asserted then sends again).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -692,11 +693,12 @@ static void test_kick_from_another_thread(void)
 #define MSI_LEVEL	(1u << 14)	/* MSI data: level (assert); don't care for an edge */
 
 static struct {
-	int msis, lines, routings;
+	int msis, lines, routings, irqfds;
 	struct kvm_msi msi[8];
 	struct kvm_irq_level line[8];
 	uint32_t nr;
 	struct kvm_irq_routing_entry route[32];
+	struct kvm_irqfd irqfd;	/* the last KVM_IRQFD */
 	int msi_result;		/* what KVM_SIGNAL_MSI returns */
 } fake_kvm;
 
@@ -720,6 +722,10 @@ int ioctl(int fd, unsigned long request, ...)
 		if (fake_kvm.lines < 8)
 			fake_kvm.line[fake_kvm.lines] = *(struct kvm_irq_level *)arg;
 		fake_kvm.lines++;
+		return 0;
+	case KVM_IRQFD:
+		fake_kvm.irqfd = *(struct kvm_irqfd *)arg;
+		fake_kvm.irqfds++;
 		return 0;
 	case KVM_SET_GSI_ROUTING: {
 		const struct kvm_irq_routing *r = arg;
@@ -1027,6 +1033,67 @@ static void test_pci_split_and_kernel(void)
 	teardown();
 }
 
+/*
+ * --msi irqfd (devmsi.c) under split.  The oracle: api.rst, KVM_IRQFD (struct
+ * kvm_irqfd: the eventfd and the GSI it raises; flags 0 assigns), and
+ * eventfd(2): a read returns the sum of the values written since the last
+ * read, and blocks (here: poll times out) while it is 0.
+ */
+static uint64_t eventfd_count(int timeout_ms)
+{
+	struct pollfd p = { .fd = vm->devmsi.eventfd, .events = POLLIN };
+	uint64_t n = 0;
+
+	if (p.fd < 0 || poll(&p, 1, timeout_ms) != 1 || read(p.fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return 0;
+	return n;
+}
+
+static bool is_eventfd(int fd)
+{
+	char path[64], target[64] = "";
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return fd >= 0 && readlink(path, target, sizeof(target) - 1) > 0 && strstr(target, "eventfd") != NULL;
+}
+
+static void test_pci_irqfd(void)
+{
+	setup_split(false);
+	vm->cfg.msi = MSI_IRQFD;
+	vm->clock = &host_clock;	/* the edu's and the device thread's: CLOCK_MONOTONIC */
+	edu_setup(true);
+	ok(fake_kvm.irqfds == 1 && fake_kvm.irqfd.gsi == 24 && fake_kvm.irqfd.flags == 0 &&
+	   vm->devmsi.eventfd >= 0 && (int)fake_kvm.irqfd.fd == vm->devmsi.eventfd,
+	   "irqfd (split): bind: at start, one KVM_IRQFD binds the device's eventfd to GSI 24, flags 0");
+	ok(is_eventfd((int)fake_kvm.irqfd.fd), "irqfd (split): bind: the fd given to KVM_IRQFD is an eventfd");
+	ok(fake_kvm.nr == 25 && fake_kvm.route[24].gsi == 24 && fake_kvm.route[24].type == KVM_IRQ_ROUTING_MSI &&
+	   fake_kvm.route[24].u.msi.address_lo == 0xfee00000 && fake_kvm.route[24].u.msi.address_hi == 0 &&
+	   fake_kvm.route[24].u.msi.data == 0x4070,
+	   "irqfd (split): MSI enabled: GSI 24 routes to the guest's message, fee00000 / 4070 (25 routes)");
+
+	ok(devmsi_send(vm, "test", 0xfee00000, 0x4070) && eventfd_count(1000) == 1 &&
+	   fake_kvm.msis == 0 && fake_kvm.lines == 0,
+	   "irqfd (split): send: a message is one write of 1 to the eventfd, no KVM_SIGNAL_MSI, no KVM_IRQ_LINE");
+	edu_w(0x60, 1);
+	ok(eventfd_count(1000) == 1 && fake_kvm.msis == 0 && fake_kvm.lines == 0,
+	   "irqfd (split): raise: the edu's raise (0x60) is one eventfd write");
+	edu_w(0x64, 1);
+
+	edu_w(0x20, 0x80);			/* interrupt when the factorial is done */
+	edu_w(0x08, 5);
+	ok(eventfd_count(2000) == 1,
+	   "irqfd (split): thread: a finished factorial is the device thread's eventfd write, within 2 s");
+	for (int i = 0; i < 2000 && (edu_r(0x20) & 1); i++)	/* computing: at most 2 s more */
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	ok(edu_r(0x08) == 120 && edu_r(0x24) == 1 && eventfd_count(0) == 0 && fake_kvm.msis == 0,
+	   "irqfd (split): thread: 5! = 120, interrupt status 1, and the vCPU side sends no second message");
+	devmsi_stop(vm);
+	ok(vm->devmsi.eventfd == -1 && !vm->devmsi.thread_running,
+	   "irqfd (split): devmsi_stop() ends the device thread and closes the eventfd");
+	teardown();
+}
+
 int main(void)
 {
 	vcpu_kick_setup();	/* the timer thread kicks "the vCPU", which is us */
@@ -1055,5 +1122,6 @@ int main(void)
 	test_pci_msi_none();
 	test_pci_intx_none();
 	test_pci_split_and_kernel();
+	test_pci_irqfd();
 	return done_testing();
 }
