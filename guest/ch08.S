@@ -56,30 +56,6 @@ intx_status:	.quad 0		/* interrupt status, as the INTx handler read it */
 intx_pcistat:	.quad 0		/* PCI status register, in the INTx handler */
 
 	.text
-/* cfg_read: EAX = the configuration dword EDI (a CONFIG_ADDRESS value) selects */
-cfg_read:
-	push %rdx
-	mov %edi, %eax
-	mov $0xcf8, %dx
-	out %eax, %dx
-	mov $0xcfc, %dx
-	in %dx, %eax
-	pop %rdx
-	ret
-
-/* cfg_write: the configuration dword EDI selects = ESI */
-cfg_write:
-	push %rax
-	push %rdx
-	mov %edi, %eax
-	mov $0xcf8, %dx
-	out %eax, %dx
-	mov $0xcfc, %dx
-	mov %esi, %eax
-	out %eax, %dx
-	pop %rdx
-	pop %rax
-	ret
 
 /* wait_count: wait until the quad at RDI reaches RSI, at most 100 ms; ZF = reached */
 wait_count:
@@ -102,11 +78,11 @@ ch08_long:
 	PUTS64 "== chapter 8: msi from a pci device ==\n"
 	/* 1. the host bridge, then the edu anywhere on bus 0 */
 	mov $ENABLE, %edi			/* 00:00.0, register 0: the IDs */
-	call cfg_read
+	call pci_cfg_read
 	cmp $0x12378086, %eax
 	CHECK64_EQ "00:00.0 is the host bridge: 8086:1237 (i440fx)"
 	mov $ENABLE | 0x08, %edi		/* class code in bits 31:8 */
-	call cfg_read
+	call pci_cfg_read
 	shr $8, %eax
 	cmp $0x060000, %eax
 	CHECK64_EQ "00:00.0 class 060000: a host bridge"
@@ -115,7 +91,7 @@ ch08_long:
 1:	mov %ebx, %edi
 	shl $11, %edi				/* device number: bits 15:11 */
 	or $ENABLE, %edi
-	call cfg_read
+	call pci_cfg_read
 	cmp $0x11e81234, %eax			/* device 11e8, vendor 1234 */
 	je 2f
 	inc %ebx
@@ -130,7 +106,7 @@ ch08_long:
 	CHECK64_EQ "found 1234:11e8 (edu) on bus 0 by scanning devices 0-31"
 	mov edu_addr, %edi
 	or $0x3c, %edi				/* interrupt pin: byte 0x3d */
-	call cfg_read
+	call pci_cfg_read
 	shr $8, %eax
 	cmp $1, %al
 	CHECK64_EQ "edu: interrupt pin 1, inta#"
@@ -139,8 +115,8 @@ ch08_long:
 	mov edu_addr, %edi
 	or $0x10, %edi
 	mov $0xffffffff, %esi
-	call cfg_write
-	call cfg_read
+	call pci_cfg_write
+	call pci_cfg_read
 	cmp $0xfff00000, %eax			/* 32-bit memory, not prefetchable */
 	CHECK64_EQ "bar0 after writing all ones: fff00000 (32-bit memory)"
 	and $0xfffffff0, %eax
@@ -149,15 +125,15 @@ ch08_long:
 	cmp $0x100000, %eax
 	CHECK64_EQ "bar0 size: 1 mib"
 	mov $BAR, %esi
-	call cfg_write
-	call cfg_read
+	call pci_cfg_write
+	call pci_cfg_read
 	cmp $BAR, %eax
 	CHECK64_EQ "bar0 programmed to fe000000"
 	mov edu_addr, %edi
 	or $0x04, %edi
 	mov $0x0006, %esi			/* command: memory space, bus master */
-	call cfg_write
-	call cfg_read
+	call pci_cfg_write
+	call pci_cfg_read
 	and $0x7, %eax
 	cmp $6, %eax
 	CHECK64_EQ "command: memory space and bus master enabled"
@@ -194,12 +170,12 @@ ch08_long:
 
 	mov edu_addr, %edi
 	or $0x04, %edi
-	call cfg_read
+	call pci_cfg_read
 	test $0x00100000, %eax			/* status bit 4: capability list */
 	CHECK64_NE "status: capability list present"
 	mov edu_addr, %edi
 	or $0x34, %edi
-	call cfg_read
+	call pci_cfg_read
 	movzbl %al, %ebx
 	and $0xfc, %ebx
 	mov $48, %ecx				/* at most 48 capabilities fit */
@@ -207,7 +183,7 @@ ch08_long:
 	jz 2f
 	mov edu_addr, %edi
 	or %ebx, %edi
-	call cfg_read
+	call pci_cfg_read
 	cmp $0x05, %al				/* MSI */
 	je 2f
 	movzbl %ah, %ebx
@@ -222,25 +198,25 @@ ch08_long:
 
 	mov edu_addr, %edi			/* address: APIC ID 0, physical */
 	or msi_cap, %edi
-	call cfg_read				/* bits 31:16: message control */
+	call pci_cfg_read				/* bits 31:16: message control */
 	mov %eax, %ebx
 	add $4, %edi
 	mov $0xfee00000, %esi
-	call cfg_write
+	call pci_cfg_write
 	add $4, %edi				/* data at +8, or +12 after an upper address */
 	test $0x00800000, %ebx			/* control bit 7: 64-bit address */
 	jz 1f
 	xor %esi, %esi
-	call cfg_write
+	call pci_cfg_write
 	add $4, %edi
 1:	mov $0x4000 | VEC_MSI, %esi
-	call cfg_write
+	call pci_cfg_write
 	mov edu_addr, %edi
 	or msi_cap, %edi
 	mov %ebx, %esi
 	or $0x00010000, %esi			/* control bit 0: MSI enable */
-	call cfg_write
-	call cfg_read
+	call pci_cfg_write
+	call pci_cfg_read
 	test $0x00010000, %eax
 	CHECK64_NE "msi enabled: address fee00000, data 4070 (vector 70)"
 
@@ -284,7 +260,7 @@ ch08_long:
 	or msi_cap, %edi
 	mov %ebx, %esi				/* the control word without the enable bit */
 	and $0xfffeffff, %esi
-	call cfg_write
+	call pci_cfg_write
 	mov $IOAPIC, %r13d
 	movl $0x10 + 2 * GSI + 1, (%r13)	/* destination: APIC ID 0 */
 	movl $0, 0x10(%r13)
@@ -299,21 +275,21 @@ ch08_long:
 	 */
 	mov edu_addr, %edi
 	or $0x04, %edi
-	call cfg_read
+	call pci_cfg_read
 	and $0xffff, %eax
 	mov %eax, %esi
 	or $0x400, %esi
-	call cfg_write
+	call pci_cfg_write
 	movl $1, IRQ_RAISE(%r14)
 	mov $2 * MS, %ecx
 	call pit2_wait
 	cmpq $0, intx_count
 	CHECK64_EQ "intx masked (command bit 10, interrupt disable): a raise sends nothing"
-	call cfg_read
+	call pci_cfg_read
 	test $0x00080000, %eax
 	CHECK64_NE "intx masked: pci status bit 3 still shows the request pending"
 	and $0xfbff, %esi			/* unmask: INTA# asserts now */
-	call cfg_write
+	call pci_cfg_write
 	mov $intx_count, %edi
 	mov $1, %esi
 	call wait_count
@@ -330,7 +306,7 @@ ch08_long:
 	CHECK64_EQ "intx: interrupt status 0 after the acknowledge"
 	mov edu_addr, %edi
 	or $0x04, %edi
-	call cfg_read
+	call pci_cfg_read
 	test $0x00080000, %eax
 	CHECK64_EQ "intx: the acknowledge lowers inta# (pci status bit 3 clear)"
 
@@ -360,7 +336,7 @@ h_intx:
 	incq intx_count
 	mov edu_addr, %edi
 	or $0x04, %edi
-	call cfg_read
+	call pci_cfg_read
 	shr $16, %eax				/* status: bits 31:16 of the dword */
 	cmpq $1, intx_count			/* what the first run saw: the checks' */
 	jne 1f

@@ -146,6 +146,38 @@ pit2_wait:
 	pop %rax
 	ret
 
+
+/*
+ * PCI configuration mechanism #1 (PCI 3.0, 3.2.2.3.2), chapter 8.
+ * pci_cfg_read: EAX = the configuration dword that EDI (a CONFIG_ADDRESS
+ * value: bit 31, bus, device, function, register) selects.
+ * pci_cfg_write: that dword = ESI.
+ */
+	.globl pci_cfg_read
+pci_cfg_read:
+	push %rdx
+	mov %edi, %eax
+	mov $0xcf8, %dx
+	out %eax, %dx
+	mov $0xcfc, %dx
+	in %dx, %eax
+	pop %rdx
+	ret
+
+	.globl pci_cfg_write
+pci_cfg_write:
+	push %rax
+	push %rdx
+	mov %edi, %eax
+	mov $0xcf8, %dx
+	out %eax, %dx
+	mov $0xcfc, %dx
+	mov %esi, %eax
+	out %eax, %dx
+	pop %rdx
+	pop %rax
+	ret
+
 	.bss
 	.balign 8
 	.globl pit2_watch, pit2_seen

@@ -34,25 +34,6 @@ test_main:
 count:	.quad 0
 
 	.text
-/* cfg_read: EAX = the configuration dword EDI (a CONFIG_ADDRESS value) selects */
-cfg_read:
-	mov %edi, %eax
-	mov $0xcf8, %dx
-	out %eax, %dx
-	mov $0xcfc, %dx
-	in %dx, %eax
-	ret
-
-/* cfg_write: the configuration dword EDI selects = ESI */
-cfg_write:
-	mov %edi, %eax
-	mov $0xcf8, %dx
-	out %eax, %dx
-	mov $0xcfc, %dx
-	mov %esi, %eax
-	out %eax, %dx
-	ret
-
 /* common: the LAPIC on, the handler at VEC, the edu found and its MSI enabled; R14 = BAR 0 */
 setup:
 	mov $0x1b, %ecx
@@ -66,7 +47,7 @@ setup:
 	call idt64_set
 
 	mov $ENABLE, %edi			/* bus 0, devices 0-31: 1234:11e8 */
-1:	call cfg_read
+1:	call pci_cfg_read
 	cmp $0x11e81234, %eax
 	je 2f
 	add $1 << 11, %edi
@@ -76,34 +57,34 @@ setup:
 2:	mov %edi, %ebx
 	lea 0x10(%rbx), %edi			/* BAR 0 */
 	mov $BAR, %esi
-	call cfg_write
+	call pci_cfg_write
 	lea 0x04(%rbx), %edi
 	mov $0x0006, %esi			/* memory space; bus master, or no MSI leaves */
-	call cfg_write
+	call pci_cfg_write
 	lea 0x34(%rbx), %edi			/* the first capability: the edu has only MSI */
-	call cfg_read
+	call pci_cfg_read
 	movzbl %al, %ecx
 	and $0xfc, %ecx
 	lea (%rbx,%rcx), %edi
-	call cfg_read
+	call pci_cfg_read
 	cmp $0x05, %al
 	jne fail
 	mov %eax, %r12d				/* bits 31:16: message control */
 	add $4, %edi
 	mov $0xfee00000, %esi			/* APIC ID 0, physical */
-	call cfg_write
+	call pci_cfg_write
 	add $4, %edi
 	test $0x00800000, %r12d			/* 64-bit address: data at +12 */
 	jz 3f
 	xor %esi, %esi
-	call cfg_write
+	call pci_cfg_write
 	add $4, %edi
 3:	mov $0x4000 | VEC, %esi
-	call cfg_write
+	call pci_cfg_write
 	lea (%rbx,%rcx), %edi
 	mov %r12d, %esi
 	or $0x00010000, %esi			/* MSI enable */
-	call cfg_write
+	call pci_cfg_write
 	mov $BAR, %r14d
 	movq $0, count
 	ret
