@@ -228,7 +228,14 @@ ch08_long:
 	mov $2 * MS, %ecx			/* and no second one */
 	call pit2_wait
 	cmpq $1, msi_count
-	CHECK64_EQ "msi: raise (write 1 to 0x60) runs the vector 70 handler once"
+	je 1f
+	PUTS64 "  msi handler runs (hex): "	/* a failed count says what it saw */
+	mov msi_count, %rax
+	mov $4, %ecx
+	call put_hex64
+	PUTS64 "\n"
+	cmpq $1, msi_count
+1:	CHECK64_EQ "msi: raise (write 1 to 0x60) runs the vector 70 handler once"
 	mov IRQ_STATUS(%r14), %eax
 	cmp $1, %eax
 	CHECK64_EQ "msi: interrupt status reads 1"
