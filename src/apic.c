@@ -149,7 +149,7 @@ bool apic_deliver_msi(struct vm *vm, const char *source, uint64_t address, uint3
 		return false;
 	}
 	if (vm->cfg.irqchip != IRQCHIP_NONE)
-		return devmsi_send(vm, source, address, data);	/* KVM's LAPIC: by the --msi method */
+		return devmsi_send(vm, source, address, data, irq.vector);	/* KVM's LAPIC: by --msi */
 	if (irq.delivery_mode != IOAPIC_DM_FIXED && irq.delivery_mode != IOAPIC_DM_LOWEST) {
 		/* as for the I/O APIC: NMI, SMI, INIT and ExtINT messages are not modelled */
 		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x: %s message for vector %#04x not modelled, dropped",

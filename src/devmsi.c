@@ -41,7 +41,6 @@
 #include "devmsi.h"
 #include "inkernel.h"
 #include "kvm.h"
-#include "msi.h"
 #include "vm.h"
 
 bool devmsi_route(const struct vm *vm, uint64_t *address, uint32_t *data)
@@ -84,18 +83,16 @@ void devmsi_message_changed(struct vm *vm, bool enabled, uint64_t address, uint3
 		TRACE(&vm->trace, "kvm: gsi %d has no route now (KVM_SET_GSI_ROUTING)", DEVMSI_GSI);
 }
 
-bool devmsi_send(struct vm *vm, const char *source, uint64_t address, uint32_t data)
+bool devmsi_send(struct vm *vm, const char *source, uint64_t address, uint32_t data, int vector)
 {
 	struct devmsi *d = &vm->devmsi;
-	struct ioapic_irq irq = { 0 };
 	int r;
 
-	msi_decode(address, data, &irq);	/* for the trace: apic.c checked the address */
 	if (vm->cfg.msi == MSI_SIGNAL) {
 		/* api.rst: > 0 delivered, 0 the guest blocked it (no APIC took it) */
 		r = kvm_signal_msi(vm->vm_fd, address, data);
 		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) -> KVM_SIGNAL_MSI%s",
-		      source, (unsigned long long)address, data, irq.vector, r == 0 ? ": blocked" : "");
+		      source, (unsigned long long)address, data, vector, r == 0 ? ": blocked" : "");
 		if (r < 0)
 			fprintf(vm->diag, "tinyvmm: %s: KVM_SIGNAL_MSI: %s\n", source, strerror(-r));
 		return r > 0;
@@ -105,14 +102,14 @@ bool devmsi_send(struct vm *vm, const char *source, uint64_t address, uint32_t d
 	if (vm->cfg.msi == MSI_ROUTE) {
 		r = kvm_irq_line(vm->vm_fd, DEVMSI_GSI, 1);
 		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) -> KVM_IRQ_LINE gsi %d "
-		      "(its route is this message)", source, (unsigned long long)address, data, irq.vector,
+		      "(its route is this message)", source, (unsigned long long)address, data, vector,
 		      DEVMSI_GSI);
 		if (r < 0)
 			fprintf(vm->diag, "tinyvmm: %s: KVM_IRQ_LINE gsi %d: %s\n", source, DEVMSI_GSI, strerror(-r));
 		return r >= 0;
 	}
 	TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) -> eventfd write (KVM_IRQFD gsi %d)",
-	      source, (unsigned long long)address, data, irq.vector, DEVMSI_GSI);
+	      source, (unsigned long long)address, data, vector, DEVMSI_GSI);
 	/* LAB 8: begin */
 	const uint64_t one = 1;
 

@@ -45,10 +45,10 @@ void devmsi_message_changed(struct vm *vm, bool enabled, uint64_t address, uint3
 
 /*
  * Send one message to KVM's local APIC by the --msi method.  'source' names
- * the device for --trace.  True if KVM says an APIC took it (signal; the
+ * the device and 'vector' is the message's (apic.c decoded it), for --trace.  True if KVM says an APIC took it (signal; the
  * other methods cannot tell, and say true).  vm->lock held.
  */
-bool devmsi_send(struct vm *vm, const char *source, uint64_t address, uint32_t data);
+bool devmsi_send(struct vm *vm, const char *source, uint64_t address, uint32_t data, int vector);
 
 /*
  * irqfd: tell the device thread when to write the eventfd next (the edu's

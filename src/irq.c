@@ -378,6 +378,7 @@ int irq_devices_add(struct vm *vm)
 static void *timer_main(void *opaque)
 {
 	struct vm *vm = opaque;
+
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
 		uint64_t deadline = vm->has_pit ? pit_next_event_ns(&vm->pit) : UINT64_MAX;

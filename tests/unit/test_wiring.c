@@ -1072,7 +1072,7 @@ static void test_pci_irqfd(void)
 	   fake_kvm.route[24].u.msi.data == 0x4070,
 	   "irqfd (split): MSI enabled: GSI 24 routes to the guest's message, fee00000 / 4070 (25 routes)");
 
-	ok(devmsi_send(vm, "test", 0xfee00000, 0x4070) && eventfd_count(1000) == 1 &&
+	ok(devmsi_send(vm, "test", 0xfee00000, 0x4070, 0x70) && eventfd_count(1000) == 1 &&
 	   fake_kvm.msis == 0 && fake_kvm.lines == 0,
 	   "irqfd (split): send: a message is one write of 1 to the eventfd, no KVM_SIGNAL_MSI, no KVM_IRQ_LINE");
 	edu_w(0x60, 1);
