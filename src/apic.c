@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "apic.h"
+#include "ticks.h"
 #include "clock.h"
 #include "irq.h"
 #include "kvm.h"
@@ -51,6 +52,7 @@ static bool split_deliver(struct vm *vm, const struct ioapic_irq *irq)
 
 	/* LAB 6: begin */
 	ioapic_entry_to_msi(ioapic_entry(&vm->ioapic, irq->pin), &address, &data);
+	data = ticks_msi_data(vm, irq->pin, data);	/* reinject: KVM must report pin 2's EOI */
 	if (vm->cfg.msi_routes) {
 		/* an MSI route fires on 1; the 0 does nothing (kvm_set_msi() ignores level 0) */
 		r = kvm_irq_line(vm->vm_fd, irq->pin, 1);
@@ -232,6 +234,7 @@ static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, 
 {
 	struct vm *vm = opaque;
 	uint64_t expiries = vm->lapic.timer_expiries;
+	int eoi_vector = -1;
 
 	if (size < 4 || (off & 3)) {
 		TRACE(&vm->trace, "guest: lapic write of %u bytes at +%#llx ignored (registers are 32-bit)",
@@ -242,17 +245,19 @@ static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, 
 		uint32_t v;
 
 		memcpy(&v, data + i, 4);
-		if (off + i == LAPIC_EOI)
-			TRACE(&vm->trace, "guest: lapic eoi of vector %#04x (the highest in isr)",
-			      highest_isr(&vm->lapic));
-		else
+		if (off + i == LAPIC_EOI) {
+			eoi_vector = highest_isr(&vm->lapic);
+			TRACE(&vm->trace, "guest: lapic eoi of vector %#04x (the highest in isr)", eoi_vector);
+		} else
 			TRACE(&vm->trace, "guest: lapic +%#05llx <- %08x", (unsigned long long)(off + i), v);
 		lapic_mmio_write(&vm->lapic, (uint32_t)(off + i), v);
 		apic_trace_expiries(vm, expiries, ", caught up by a register write of the guest");
 		expiries = vm->lapic.timer_expiries;
-		if (off + i == LAPIC_EOI)
+		if (off + i == LAPIC_EOI) {
 			TRACE(&vm->trace, "lapic: after eoi ppr=%02x%s", lapic_ppr(&vm->lapic),
 			      lapic_pending(&vm->lapic) >= 0 ? ", a vector above ppr waits in irr" : "");
+			ticks_eoi(vm, eoi_vector);	/* IRQ 0's vector: a reinjecting 8254 goes on */
+		}
 	}
 	/* An EOI, a TPR drop or a self-IPI may let an interrupt through; a timer may be programmed. */
 	irq_intr_changed(vm);
@@ -285,6 +290,7 @@ static void ioapic_window_write(void *opaque, uint64_t off, const uint8_t *data,
 	} else {
 		ioapic_mmio_write(&vm->ioapic, off, v);
 	}
+	ticks_mask_changed(vm);
 	irq_intr_changed(vm);	/* unmasking a pending level pin delivers */
 }
 
@@ -306,8 +312,10 @@ void apic_sync_routes(struct vm *vm)
 	uint32_t data[IOAPIC_NUM_PINS + 1];
 	int n = IOAPIC_NUM_PINS, r;
 
-	for (int pin = 0; pin < IOAPIC_NUM_PINS; pin++)
+	for (int pin = 0; pin < IOAPIC_NUM_PINS; pin++) {
 		ioapic_entry_to_msi(ioapic_entry(&vm->ioapic, pin), &address[pin], &data[pin]);
+		data[pin] = ticks_msi_data(vm, pin, data[pin]);
+	}
 	/* chapter 8: GSI 24 (DEVMSI_GSI) is the edu's MSI, under --msi route and irqfd */
 	if (devmsi_route(vm, &address[DEVMSI_GSI], &data[DEVMSI_GSI]))
 		n++;
@@ -326,6 +334,7 @@ bool apic_handle_ioapic_eoi(struct vcpu *vcpu)
 	      vcpu->run->eoi.vector);
 	/* LAB 6: begin */
 	ioapic_eoi(&vm->ioapic, vcpu->run->eoi.vector);	/* may deliver again (split_deliver) */
+	ticks_eoi(vm, vcpu->run->eoi.vector);	/* --tick-policy reinject: IRQ 0 taken (ticks.c) */
 	/* LAB 6: stub */
 	//@ /* the I/O APIC never hears of the EOI */
 	/* LAB 6: end */

@@ -110,6 +110,17 @@ int inkernel_create(struct vm *vm, const char **what)
 		 */
 		*what = "KVM_CREATE_PIT2";
 		r = kvm_create_pit2(vm->vm_fd, KVM_PIT_SPEAKER_DUMMY);
+		/*
+		 * KVM's 8254 reinjects lost ticks unless told otherwise;
+		 * tinyvmm's default is to coalesce them, in every mode, so
+		 * the same guest sees the same timer everywhere (--tick-policy).
+		 */
+		if (!r) {
+			*what = "KVM_REINJECT_CONTROL";
+			r = kvm_reinject_control(vm->vm_fd, vm->cfg.tick_policy == TICK_REINJECT);
+			TRACE(&vm->trace, "vm: KVM_CREATE_PIT2, then KVM_REINJECT_CONTROL pit_reinject=%d (--tick-policy %s)",
+			      vm->cfg.tick_policy == TICK_REINJECT, tick_policy_name(vm->cfg.tick_policy));
+		}
 	}
 	return r;
 }

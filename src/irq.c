@@ -22,6 +22,7 @@
 #include "inkernel.h"
 #include "irq.h"
 #include "pcibus.h"
+#include "ticks.h"
 #include "vm.h"
 
 #define TESTDEV_IRQ_PORT	0x2000	/* QEMU pc-testdev: outb(0x2000 + n, level) drives ISA IRQ n */
@@ -90,6 +91,7 @@ int irq_intack(struct vm *vm, const char **from)
 		*from = "pic";
 		/* nothing left in the 8259A: it answers with IRQ 7's vector, a spurious one */
 		vector = pic_intack(&vm->pic);
+		ticks_pic_intack(vm, vector);	/* IRQ 0 taken: a reinjecting 8254 goes on */
 		if (vm->extint_pending) {
 			vm->extint_pending = false;
 			pic_output_to_pin0(vm, true);
@@ -248,6 +250,7 @@ static void pic_window_write(void *opaque, uint64_t off, const uint8_t *data, un
 		}
 	}
 	/* An EOI or an unmask can let a waiting request through. */
+	ticks_mask_changed(vm);
 	irq_intr_changed(vm);
 }
 
@@ -305,8 +308,14 @@ static void pit_window_write(void *opaque, uint64_t off, const uint8_t *data, un
 {
 	struct port_window *w = opaque;
 
-	for (unsigned i = 0; i < size; i++)
-		pit_port_write(&w->vm->pit, (uint16_t)(w->base + off + i), data[i]);
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t port = (uint16_t)(w->base + off + i);
+
+		pit_port_write(&w->vm->pit, port, data[i]);
+		/* channel 0's count or mode: ticks owed at the old rate are forgotten */
+		if (port == PIT_PORT_CH0 || (port == PIT_PORT_CH0 + 3 && (data[i] >> 6) == 0))
+			ticks_pit_reprogrammed(w->vm);
+	}
 	/* The guest reprogrammed the PIT: the timer thread must recompute its deadline. */
 	pthread_cond_signal(&w->vm->timer_cond);
 }
@@ -340,7 +349,8 @@ int irq_devices_add(struct vm *vm)
 	vm->has_pic = vm->cfg.irqchip != IRQCHIP_KERNEL;
 	vm->has_pit = vm->has_pic || !vm->cfg.pit_in_kernel;
 	pic_init(&vm->pic);
-	pit_init(&vm->pit, vm->clock, (struct irq_line){ irq_set_level, vm, 0 });
+	/* OUT0 reaches IRQ 0 through the lost-tick policy (ticks.c) */
+	pit_init(&vm->pit, vm->clock, (struct irq_line){ ticks_pit_out0, vm, 0 });
 	for (int i = 0; i < VM_PORT_WINDOWS && !r; i++) {
 		if (windows[i].pit ? !vm->has_pit : !vm->has_pic)
 			continue;

@@ -212,6 +212,19 @@ int kvm_create_irqchip(int vm_fd)
 	return checked(ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0));
 }
 
+/*
+ * KVM_REINJECT_CONTROL: what KVM's 8254 does with a tick the guest has not
+ * taken.  pit_reinject = 1 (KVM's default): it waits and is raised when the
+ * guest acknowledges the last (kvm_pit_ack_irq); 0: it is raised anyway and
+ * merges with the one still pending.
+ */
+int kvm_reinject_control(int vm_fd, bool reinject)
+{
+	struct kvm_reinject_control control = { .pit_reinject = reinject };
+
+	return checked(ioctl(vm_fd, KVM_REINJECT_CONTROL, &control));
+}
+
 int kvm_create_pit2(int vm_fd, uint32_t flags)
 {
 	struct kvm_pit_config config = { .flags = flags };

@@ -37,6 +37,12 @@ static const char usage_text[] =
 "                        a device thread writes\n"
 "      --pit WHERE       with --irqchip kernel, the 8254: 'kernel' (default), KVM's\n"
 "                        (KVM_CREATE_PIT2); 'user', tinyvmm's, raising KVM_IRQ_LINE\n"
+"      --tick-policy P   a timer tick that falls due while the guest has not taken\n"
+"                        the last one: 'coalesce' (default), it merges with it,\n"
+"                        as on hardware; 'reinject', it waits and comes after\n"
+"                        (the 8254 in every mode, KVM's through\n"
+"                        KVM_REINJECT_CONTROL; tinyvmm's local APIC timer under\n"
+"                        'none'; KVM's local APIC timer always coalesces)\n"
 "      --dump-irqchip    at exit, print every interrupt controller's state on\n"
 "                        standard error, read from tinyvmm or from KVM\n"
 "      --chapter N       build tutorial chapter N's machine (see below)\n"
@@ -77,7 +83,7 @@ static const char usage_text[] =
 "Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it);\n"
 "TINYVMM_TIMEOUT=SECONDS is --timeout for runs that give none (the tests set it).\n";
 
-enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP, OPT_MSI };
+enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP, OPT_MSI, OPT_TICK_POLICY };
 
 static const struct option long_options[] = {
 	{ "mem",     required_argument, NULL, 'm' },
@@ -89,6 +95,7 @@ static const struct option long_options[] = {
 	{ "pit",     required_argument, NULL, OPT_PIT },
 	{ "msi",     required_argument, NULL, OPT_MSI },
 	{ "dump-irqchip", no_argument,  NULL, OPT_DUMP_IRQCHIP },
+	{ "tick-policy", required_argument, NULL, OPT_TICK_POLICY },
 	{ "trace",   no_argument,       NULL, 't' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, 'V' },
@@ -136,7 +143,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 {
 	long long mem;
 	long chapter;
-	bool irqchip_given = false, pit_given = false, msi_given = false;
+	bool irqchip_given = false, pit_given = false, msi_given = false, tick_given = false;
 	char *end;
 	int c;
 
@@ -198,6 +205,15 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			else
 				return usage_error(err, "--msi: '%s' is not a method: 'signal', 'route' or 'irqfd'", optarg);
 			msi_given = true;
+			break;
+		case OPT_TICK_POLICY:
+			if (strcmp(optarg, "coalesce") == 0)
+				cfg->tick_policy = TICK_COALESCE;
+			else if (strcmp(optarg, "reinject") == 0)
+				cfg->tick_policy = TICK_REINJECT;
+			else
+				return usage_error(err, "--tick-policy: '%s' is not a policy: 'coalesce' or 'reinject'", optarg);
+			tick_given = true;
 			break;
 		case OPT_DUMP_IRQCHIP:
 			cfg->dump_irqchip = true;
@@ -272,6 +288,17 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 				   "device's MSI goes to tinyvmm's own local APIC model)");
 	if (msi_given && !cfg->pci)
 		return usage_error(err, "%s", "--msi needs the PCI bus (chapter 8's machine, or no --chapter)");
+	if (tick_given && cfg->machine == MACHINE_BARE)
+		return usage_error(err, "%s", "--tick-policy: chapter 1 and 2's machine has no timer");
+	/*
+	 * Reinjecting means raising the next tick when the guest has taken the
+	 * last one.  With every controller in KVM and the 8254 in tinyvmm,
+	 * tinyvmm never learns when that is: KVM tells no one of an EOI then.
+	 */
+	if (cfg->tick_policy == TICK_REINJECT && cfg->irqchip == IRQCHIP_KERNEL && !cfg->pit_in_kernel)
+		return usage_error(err, "%s", "--tick-policy reinject: with --irqchip kernel --pit user, tinyvmm's "
+				   "8254 cannot see the guest take a tick (KVM's 8259A and I/O APIC keep the "
+				   "EOI); use --pit kernel, whose reinjection KVM does itself");
 	cfg->image = argv[optind];
 	return -1;
 }

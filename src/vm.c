@@ -31,6 +31,7 @@
 
 #include "apic.h"
 #include "inkernel.h"
+#include "ticks.h"
 #include "irq.h"
 #include "kvm.h"
 #include "pcibus.h"
@@ -222,6 +223,8 @@ static int add_devices(struct vm *vm)
 	/* chapter 8: a PCI bus, on the APIC machine only (MSIs go to a local APIC) */
 	if (!r && vm->cfg.machine == MACHINE_APIC && vm->cfg.pci)
 		r = pcibus_devices_add(vm);
+	if (!r && vm->cfg.machine != MACHINE_BARE)
+		ticks_init(vm);
 	if (r)
 		return setup_error(vm, "internal error placing devices: %s", strerror(-r));
 	return 0;

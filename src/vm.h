@@ -22,6 +22,7 @@
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/serial.h"
+#include "devices/tick.h"
 
 /* tinyvmm's own exit statuses (0-255 otherwise come from the guest's port 0xF4 write) */
 #define EXIT_USAGE		2	/* bad command line */
@@ -78,6 +79,7 @@ struct vm_config {
 	bool msi_routes;	/* split: deliver IOAPIC messages through GSI routes, not KVM_SIGNAL_MSI */
 	enum msi_method msi;	/* --msi: how the edu's MSIs reach KVM (split, kernel) */
 	bool pit_in_kernel;	/* --pit kernel: KVM_CREATE_PIT2 (only with IRQCHIP_KERNEL) */
+	enum tick_policy tick_policy;	/* --tick-policy: ticks the guest has not taken yet (tick.h) */
 	bool dump_irqchip;	/* --dump-irqchip: print the controllers' state at exit */
 	uint64_t mem_size;
 	bool strict;
@@ -127,6 +129,8 @@ struct vm {
 	char irqstate_seen[400];	/* --trace, kernel mode: the KVM state last printed (inkernel.c) */
 	struct pic pic;
 	struct pit pit;
+	struct tick_gate pit_ticks;	/* --tick-policy for IRQ 0 (ticks.c) */
+	bool irq0_open;			/* IRQ 0 unmasked at the 8259A or I/O APIC pin 2 (ticks.c) */
 	uint64_t pit_not_before;	/* no IRQ 0 edge before this time (irq.c, TIMER_MIN_PERIOD_NS) */
 	struct lapic lapic;		/* chapter 5: the local APIC of the one vCPU */
 	struct ioapic ioapic;

@@ -65,6 +65,7 @@ static void reset_registers(struct lapic *a)
 	a->timer_initial = a->timer_dcr = 0;
 	a->timer_running = false;
 	a->tsc_deadline = 0;
+	tick_gate_reset(&a->timer_ticks);
 }
 
 void lapic_init(struct lapic *a, struct clock *clk, uint8_t id,

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "clock.h"
+#include "tick.h"
 
 #define LAPIC_DEFAULT_BASE 0xfee00000u
 #define LAPIC_BUS_HZ 1000000000ull	/* the timer's input: a 1 GHz "bus", as KVM's in-kernel APIC
@@ -74,6 +75,7 @@ struct lapic {
 	uint64_t tsc_deadline;		/* IA32_TSC_DEADLINE, 0 = disarmed */
 	uint64_t tsc_deadline_ns;	/* the same moment on our clock */
 	uint64_t timer_expiries;	/* expiries so far, masked or not (observation, for --trace) */
+	struct tick_gate timer_ticks;	/* the lost-tick policy (tick.h); the wiring sets it */
 };
 
 /* Power-up state (SDM 11.4.7.1), APIC ID 'id', enabled at 0xFEE00000, BSP. */

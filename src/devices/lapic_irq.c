@@ -123,6 +123,13 @@ int lapic_intack(struct lapic *a)
 	if (v >= 0) {
 		bit_clear(a->irr, v);
 		bit_set(a->isr, v);
+		/*
+		 * The CPU took the timer's interrupt: a reinjecting timer
+		 * hands out its next tick due, which waits in IRR until this
+		 * one's EOI (tick.h; KVM's PIT does it at EOI of IRQ 0).
+		 */
+		if (v == (int)(a->lvt[LVT_I_TIMER] & LVT_VECTOR) && tick_acked(&a->timer_ticks))
+			bit_set(a->irr, v);
 	}
 	return v;
 }

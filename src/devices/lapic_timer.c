@@ -77,29 +77,38 @@ uint32_t current_count(const struct lapic *a, uint64_t now)
 	/* LAB 5a: end */
 }
 
-static void timer_fire(struct lapic *a)
+/*
+ * 'n' expiries at once (a periodic timer whose caller was late).  With
+ * the coalescing policy they raise one interrupt: they would all land on
+ * the same IRR bit anyway.  With reinject the gate keeps the rest for
+ * lapic_intack() to hand out one by one (tick.h).  A masked timer's
+ * expiries are nobody's ticks.
+ */
+static void timer_fire(struct lapic *a, uint64_t n)
 {
 	uint32_t lvt = a->lvt[LVT_I_TIMER];
 
 	a->timer_expiries++;
-	if (!(lvt & LVT_MASKED))
+	if (!(lvt & LVT_MASKED) && tick_due(&a->timer_ticks, n))
 		lapic_accept(a, (int)(lvt & LVT_VECTOR), false);
 }
 
 /*
  * Deliver whatever expired by 'now'.  A periodic timer whose caller was late
- * by several periods raises one interrupt, not one per period: they would
- * all land on the same IRR bit anyway.  The next expiry stays on the
- * original grid (start + k * period), so lateness does not accumulate.
+ * by several periods counts them all and lets timer_fire() decide.  The
+ * next expiry stays on the original grid (start + k * period), so lateness
+ * does not accumulate.
  * A one-shot count stops at 0; a TSC deadline disarms and reads 0 again
  * (SDM 11.5.4.1 "TSC-Deadline Mode").
  */
 void timer_catch_up(struct lapic *a, uint64_t now)
 {
+	uint64_t n = 1;
+
 	if (timer_mode(a) == TIMER_TSC_DEADLINE) {
 		if (a->tsc_deadline && now >= a->tsc_deadline_ns) {
 			a->tsc_deadline = 0;
-			timer_fire(a);
+			timer_fire(a, 1);
 		}
 		return;
 	}
@@ -109,14 +118,15 @@ void timer_catch_up(struct lapic *a, uint64_t now)
 	if (timer_mode(a) == TIMER_PERIODIC) {
 		uint64_t p = period_ns(a);
 
-		a->timer_expiry_ns += ((now - a->timer_expiry_ns) / p + 1) * p;
+		n = (now - a->timer_expiry_ns) / p + 1;
+		a->timer_expiry_ns += n * p;
 	} else {
 		a->timer_running = false;
 	}
 	/* LAB 5a: stub */
 	//@ a->timer_running = false;	/* every mode stops at its first expiry */
 	/* LAB 5a: end */
-	timer_fire(a);
+	timer_fire(a, n);
 }
 
 void lapic_update(struct lapic *a)
@@ -138,6 +148,7 @@ void write_initial_count(struct lapic *a, uint32_t val, uint64_t now)
 		return;
 	a->timer_initial = val;
 	a->timer_running = val != 0;
+	tick_gate_reset(&a->timer_ticks);	/* ticks of the old count are not owed any more */
 	a->timer_expiry_ns = now + period_ns(a);
 }
 

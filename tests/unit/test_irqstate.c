@@ -66,6 +66,7 @@ static struct {
 	struct kvm_irq_routing hdr;		/* the last KVM_SET_GSI_ROUTING */
 	struct kvm_irq_routing_entry route[64];
 	struct kvm_pit_config pit;
+	struct kvm_reinject_control reinject;
 	uint32_t chip_asked[8];			/* chip_id of each KVM_GET_IRQCHIP */
 	int chips;
 	struct kvm_irqchip chip[3];		/* what KVM_GET_IRQCHIP returns, by chip_id */
@@ -112,6 +113,9 @@ int ioctl(int fd, unsigned long request, ...)
 		return 0;
 	case KVM_CREATE_PIT2:
 		fake.pit = *(struct kvm_pit_config *)arg;
+		return 0;
+	case KVM_REINJECT_CONTROL:
+		fake.reinject = *(struct kvm_reinject_control *)arg;
 		return 0;
 	case KVM_SET_GSI_ROUTING: {
 		const struct kvm_irq_routing *r = arg;
@@ -741,9 +745,11 @@ static void test_kernel_create(void)
 	setup_kernel(true);
 	r = inkernel_create(vm, &what);
 	is(r, 0, "kernel create: inkernel_create succeeds against the fake KVM");
-	ok(fake.nreq == 3 && fake.req[0] == KVM_CREATE_IRQCHIP && fake.req[1] == KVM_SET_GSI_ROUTING &&
-	   fake.req[2] == KVM_CREATE_PIT2,
-	   "kernel create: KVM_CREATE_IRQCHIP, then KVM_SET_GSI_ROUTING, then KVM_CREATE_PIT2 (%d ioctls)", fake.nreq);
+	ok(fake.nreq == 4 && fake.req[0] == KVM_CREATE_IRQCHIP && fake.req[1] == KVM_SET_GSI_ROUTING &&
+	   fake.req[2] == KVM_CREATE_PIT2 && fake.req[3] == KVM_REINJECT_CONTROL,
+	   "kernel create: KVM_CREATE_IRQCHIP, KVM_SET_GSI_ROUTING, KVM_CREATE_PIT2, KVM_REINJECT_CONTROL (%d ioctls)",
+	   fake.nreq);
+	is(fake.reinject.pit_reinject, 0, "kernel create: the default --tick-policy coalesce turns KVM's reinjection off");
 	ok(routes_are_the_pcs(), "kernel create: the routes are the PC's: %u IRQCHIP entries, every GSI where a PC wires it",
 	   fake.hdr.nr);
 	ok(route_exists(0, KVM_IRQCHIP_IOAPIC, 2) && route_exists(0, KVM_IRQCHIP_PIC_MASTER, 0) &&
@@ -759,9 +765,25 @@ static void test_kernel_create(void)
 	is(diag_lines(), 0, "kernel create: nothing printed");
 	teardown();
 
+	setup_kernel(true);
+	vm->cfg.tick_policy = TICK_REINJECT;
+	fake.reinject.pit_reinject = 7;
+	r = inkernel_create(vm, &what);
+	ok(r == 0 && requests(KVM_REINJECT_CONTROL) == 1 && fake.reinject.pit_reinject == 1,
+	   "kernel create: --tick-policy reinject: KVM_REINJECT_CONTROL pit_reinject=1");
+	teardown();
+
+	setup_kernel(true);
+	fake.fail = KVM_REINJECT_CONTROL;
+	fake.fail_errno = ENOTTY;
+	r = inkernel_create(vm, &what);
+	ok(r == -ENOTTY && what && strcmp(what, "KVM_REINJECT_CONTROL") == 0,
+	   "kernel create: a failing KVM_REINJECT_CONTROL is reported by name (%s)", what ? what : "(null)");
+	teardown();
+
 	setup_kernel(false);
 	r = inkernel_create(vm, &what);
-	ok(r == 0 && fake.nreq == 2 && requests(KVM_CREATE_PIT2) == 0,
+	ok(r == 0 && fake.nreq == 2 && requests(KVM_CREATE_PIT2) == 0 && requests(KVM_REINJECT_CONTROL) == 0,
 	   "kernel create: --pit user: no KVM_CREATE_PIT2 (tinyvmm's 8254 raises GSI 0 itself)");
 	teardown();
 

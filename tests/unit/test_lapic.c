@@ -455,6 +455,74 @@ static void test_base(void)
  * has none): a 1 us period with a 200 us floor fires every 200 us.  One-shot
  * counts are not clamped.  0 (the model's default) means no floor.
  */
+/*
+ * The lost-tick policy on a periodic timer (tick.h; SDM 11.5.4: periodic
+ * mode interrupts at every reload).  A 1 ms timer while the CPU takes
+ * nothing for 5.5 ms: 5 expiries fall due.  Coalesce: they share one IRR
+ * bit, the CPU takes 1.  Reinject: the CPU takes all 5, one per INTA, each
+ * after the EOI of the one before; a reprogrammed count forgets the rest.
+ */
+static int take_all(struct lapic *a, int vector)
+{
+	int taken = 0;
+
+	while (lapic_pending(a) == vector && taken < 100) {
+		lapic_intack(a);
+		eoi(a);
+		taken++;
+	}
+	return taken;
+}
+
+static void test_tick_policy(void)
+{
+	struct lapic a;
+
+	for (int reinject = 0; reinject <= 1; reinject++) {
+		setup(&a);
+		tick_gate_init(&a.timer_ticks, reinject ? TICK_REINJECT : TICK_COALESCE);
+		wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x40);	/* periodic, vector 0x40 */
+		wr(&a, LAPIC_TIMER_DCR, 0xb);			/* divide by 1: 1 clock = 1 ns */
+		wr(&a, LAPIC_TIMER_ICR, 1000000);		/* 1 ms */
+		for (int us = 100; us <= 5500; us += 100) {	/* the VMM looks every 100 us; the CPU takes nothing */
+			fc.ns = (uint64_t)us * 1000;
+			lapic_update(&a);
+		}
+		is(take_all(&a, 0x40), reinject ? 5 : 1, reinject ?
+		   "reinject: 5 periods with nothing taken, then the CPU takes 5 timer interrupts" :
+		   "coalesce: 5 periods with nothing taken, then the CPU takes 1 timer interrupt");
+	}
+
+	setup(&a);
+	tick_gate_init(&a.timer_ticks, TICK_REINJECT);
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x41);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 1000000);
+	fc.ns = 5500000;
+	lapic_update(&a);				/* a VMM 5.5 ms late finds 5 expiries at once */
+	is(take_all(&a, 0x41), 5, "reinject: 5 expiries found by one late update are still 5 interrupts");
+
+	setup(&a);
+	tick_gate_init(&a.timer_ticks, TICK_REINJECT);
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x42);
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 1000000);
+	fc.ns = 5500000;
+	lapic_update(&a);
+	wr(&a, LAPIC_TIMER_ICR, 50000000);		/* reprogrammed to 50 ms before taking any */
+	is(take_all(&a, 0x42), 1, "reinject: a new initial count forgets the ticks owed at the old one (1 taken, in IRR)");
+
+	setup(&a);
+	tick_gate_init(&a.timer_ticks, TICK_REINJECT);
+	wr(&a, LAPIC_LVT_TIMER, (1u << 16) | (1u << 17) | 0x43);	/* periodic, masked */
+	wr(&a, LAPIC_TIMER_DCR, 0xb);
+	wr(&a, LAPIC_TIMER_ICR, 1000000);
+	fc.ns = 5500000;
+	lapic_update(&a);
+	wr(&a, LAPIC_LVT_TIMER, (1u << 17) | 0x43);	/* unmasked */
+	is(take_all(&a, 0x43), 0, "reinject: expiries while the LVT was masked are not owed (SDM: masked, no interrupt)");
+}
+
 static void test_min_period(void)
 {
 	struct lapic a;
@@ -707,6 +775,7 @@ static void test_eoi_nested_level(void)
 int main(void)
 {
 	test_min_period();
+	test_tick_policy();
 	test_reset();
 	test_svr();
 	test_priority();

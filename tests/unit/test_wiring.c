@@ -23,6 +23,7 @@
 #include "apic.h"
 #include "irq.h"
 #include "pcibus.h"
+#include "ticks.h"
 
 #define RUN_SIZE		8192
 #define LAPIC_BASE		0xfee00000ull
@@ -861,6 +862,143 @@ static void test_split_msi_routes(void)
  * cannot see (KVM answers with ready_for_interrupt_injection); so INTR is
  * the 8259A's output alone, and the INTA goes to the 8259A.
  */
+/*
+ * --tick-policy (ticks.c).  The 8254 at about 1 kHz while the CPU takes
+ * nothing for 5.5 ms: 5 ticks fall due (8254 datasheet, mode 2: OUT0
+ * rises once per count).  Then the CPU takes whatever INTR offers, with an
+ * EOI after each.  Oracle: coalesce merges them in the controller's IRR (1
+ * taken); reinject (KVM's PIT semantics, api.rst KVM_REINJECT_CONTROL)
+ * hands out every one (5 taken), whichever way IRQ 0 reaches the CPU.
+ */
+static void pit_1khz_ignored_for_5_ticks(void)
+{
+	uint8_t v;
+
+	fake.ns = 1000000;
+	port_w(PIT_PORT_CONTROL, 0x34);		/* ch0, lo/hi, mode 2 */
+	port_w(PIT_PORT_CH0, 1193 & 0xff);
+	port_w(PIT_PORT_CH0, 1193 >> 8);
+	for (int us = 100; us <= 5500; us += 100) {
+		fake.ns = 1000000 + (uint64_t)us * 1000;
+		bus_read(&vm->pio, PIT_PORT_SYSCTL, &v, 1);	/* a port read: the 8254 catches up */
+	}
+}
+
+static int take_all_via_pic(void)
+{
+	const char *from;
+	int taken = 0;
+
+	while (intr_line() && taken < 100) {
+		if (irq_intack(vm, &from) == 0x20)
+			taken++;
+		port_w(0x20, 0x20);		/* non-specific EOI */
+	}
+	return taken;
+}
+
+static int take_all_via_lapic(int vector)
+{
+	const char *from;
+	int taken = 0;
+
+	while (lapic_pending(&vm->lapic) == vector && taken < 100) {
+		irq_intack(vm, &from);
+		lapic_w(LAPIC_EOI, 0);
+		taken++;
+	}
+	return taken;
+}
+
+static void test_tick_policy_none(void)
+{
+	const char *from;
+
+	for (int reinject = 0; reinject <= 1; reinject++) {
+		setup_machine(MACHINE_PIC);
+		vm->cfg.tick_policy = reinject ? TICK_REINJECT : TICK_COALESCE;
+		ticks_init(vm);
+		pic_setup_like_a_bios();
+		port_w(0x21, 0xfe);			/* unmask IRQ 0 */
+		pit_1khz_ignored_for_5_ticks();
+		is(take_all_via_pic(), reinject ? 5 : 1, reinject ?
+		   "tick policy reinject, 8259A: 5 ticks due with nothing taken, then 5 taken (one per INTA)" :
+		   "tick policy coalesce, 8259A: 5 ticks due with nothing taken, then 1 taken (one IRR bit)");
+		teardown();
+
+		setup();
+		vm->cfg.tick_policy = reinject ? TICK_REINJECT : TICK_COALESCE;
+		ticks_init(vm);
+		lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
+		pic_setup_like_a_bios();		/* the 8259A masked: IRQ 0 goes by the I/O APIC */
+		ioapic_w(0x10 + 2 * 2 + 1, 0);
+		ioapic_w(0x10 + 2 * 2, 0x50);		/* pin 2: vector 0x50, fixed, edge */
+		pit_1khz_ignored_for_5_ticks();
+		is(take_all_via_lapic(0x50), reinject ? 5 : 1, reinject ?
+		   "tick policy reinject, I/O APIC pin 2: 5 due, then 5 taken (one per EOI of vector 0x50)" :
+		   "tick policy coalesce, I/O APIC pin 2: 5 due, then 1 taken (one LAPIC IRR bit)");
+		teardown();
+	}
+
+	/* reinject: a tick raised while IRQ 0 was masked everywhere must not hold the rest back */
+	setup_machine(MACHINE_PIC);
+	vm->cfg.tick_policy = TICK_REINJECT;
+	ticks_init(vm);
+	pic_setup_like_a_bios();		/* IRQ 0 masked */
+	pit_1khz_ignored_for_5_ticks();
+	port_w(0x21, 0xfe);			/* unmasked now: the latched request goes, and the gate starts afresh */
+	irq_intack(vm, &from);
+	port_w(0x20, 0x20);
+	fake.ns += 1100000;
+	{
+		uint8_t v;
+
+		bus_read(&vm->pio, PIT_PORT_SYSCTL, &v, 1);
+	}
+	is(take_all_via_pic(), 1, "tick policy reinject: after unmasking IRQ 0 the next tick is raised at once (KVM: pit_mask_notifer)");
+	teardown();
+}
+
+/*
+ * Split: KVM's LAPIC reports an EOI only for vectors of level-triggered
+ * routes (KVM_EXIT_IOAPIC_EOI, api.rst), so under reinject pin 2's message
+ * and route say "level", and each EOI exit of its vector lets the next tick out.
+ */
+static void test_tick_policy_split(void)
+{
+	setup_split(false);
+	vm->cfg.tick_policy = TICK_REINJECT;
+	ticks_init(vm);
+	ioapic_entry_w(2, 0x00000000, 0x00000050);	/* pin 2: vector 0x50, fixed, physical 0, edge */
+	ok(fake_kvm.route[2].u.msi.data == 0xc050 && !(fake_kvm.route[10].u.msi.data & 0x8000),
+	   "split reinject: pin 2's route says level (data c050) so KVM reports its EOI; other pins unchanged");
+	for (int i = 0; i < 3; i++) {
+		ticks_pit_out0(vm, 0, 1);
+		ticks_pit_out0(vm, 0, 0);
+	}
+	ok(fake_kvm.msis == 1 && fake_kvm.msi[0].data == 0xc050,
+	   "split reinject: 3 ticks due before any EOI: one KVM_SIGNAL_MSI (data c050)");
+	ioapic_eoi_exit(0x50);
+	ioapic_eoi_exit(0x50);
+	ok(fake_kvm.msis == 3, "split reinject: each KVM_EXIT_IOAPIC_EOI of 0x50 sends the next (3 messages)");
+	ioapic_eoi_exit(0x50);
+	ok(fake_kvm.msis == 3, "split reinject: the third EOI finds nothing waiting: no message");
+	ok(!remote_irr(2), "split reinject: pin 2 is still an edge pin in our I/O APIC (no Remote IRR)");
+	teardown();
+
+	setup_split(false);
+	ticks_init(vm);				/* coalesce */
+	ioapic_entry_w(2, 0x00000000, 0x00000050);
+	for (int i = 0; i < 3; i++) {
+		ticks_pit_out0(vm, 0, 1);
+		ticks_pit_out0(vm, 0, 0);
+	}
+	ok(fake_kvm.msis == 3 && (fake_kvm.msi[2].data & ~MSI_LEVEL) == 0x0050 &&
+	   (fake_kvm.route[2].u.msi.data & ~MSI_LEVEL) == 0x0050,
+	   "split coalesce: 3 ticks are 3 edge messages (KVM's IRR merges them), the route edge");
+	teardown();
+}
+
 static void test_split_extint(void)
 {
 	const char *from = "";
@@ -1118,6 +1256,8 @@ int main(void)
 	test_split_signal_msi();
 	test_split_msi_routes();
 	test_split_extint();
+	test_tick_policy_none();
+	test_tick_policy_split();
 	test_pci_config_and_bar();
 	test_pci_msi_none();
 	test_pci_intx_none();

@@ -1,0 +1,133 @@
+/*
+ * ticks.c - the lost-tick policy (--tick-policy) in the machine.
+ *
+ * The policy is a gate between a timer and its interrupt (devices/tick.c):
+ * under 'reinject' it lets one tick out, holds the rest, and lets the next
+ * out when the guest has taken the last.  The whole difficulty for a VMM is
+ * the last part: seeing the guest take an interrupt.  Where tinyvmm sees it:
+ *
+ *   8259A path (IRQ 0)       the INTA cycle, which tinyvmm runs itself
+ *                            whenever the 8259A is ours (ticks_pic_intack)
+ *   I/O APIC path (pin 2)    the local APIC's EOI of pin 2's vector:
+ *     --irqchip none           our LAPIC model's EOI register (apic.c)
+ *     --irqchip split          KVM_EXIT_IOAPIC_EOI, which KVM sends only for
+ *                              vectors it believes level-triggered: so the
+ *                              pin's message says "level" (ticks_msi_data)
+ *   our LAPIC's timer        lapic_intack() in the model itself
+ *
+ * KVM's own 8254 does the same in the kernel: kvm_pit_ack_irq() is an irq
+ * ack notifier, called from the 8259A's intack (pic_intack) and the I/O
+ * APIC's EOI (kvm_ioapic_update_eoi), and KVM_REINJECT_CONTROL chooses
+ * (inkernel.c).  Under --irqchip kernel with tinyvmm's 8254 nobody tells
+ * userspace about either, and options.c refuses 'reinject' there.
+ *
+ * Like KVM (pit_mask_notifer), a gate starts afresh when IRQ 0 is unmasked
+ * or channel 0 reprogrammed: a tick raised while nobody listened would
+ * otherwise stay "in flight" forever and hold every later one back.
+ */
+#include "ticks.h"
+#include "irq.h"
+#include "vm.h"
+#include "devices/msi.h"
+
+void ticks_init(struct vm *vm)
+{
+	tick_gate_init(&vm->pit_ticks, vm->cfg.tick_policy);
+	if (vm_user_lapic(vm))
+		tick_gate_init(&vm->lapic.timer_ticks, vm->cfg.tick_policy);
+	vm->irq0_open = false;
+	if (vm->has_pic)
+		ticks_mask_changed(vm);
+}
+
+/* One tick on IRQ 0 as a short pulse: the 8259A and an edge pin latch the rise. */
+static void pulse(struct vm *vm)
+{
+	irq_set_level(vm, 0, 1);
+	irq_set_level(vm, 0, 0);
+}
+
+void ticks_pit_out0(void *opaque, int irq, int level)
+{
+	struct vm *vm = opaque;
+
+	if (vm->pit_ticks.policy == TICK_COALESCE) {
+		irq_set_level(vm, irq, level);	/* the line follows OUT0, as on a board */
+		return;
+	}
+	if (!level)
+		return;		/* reinject: the rising edge is the tick; the line is pulsed */
+	if (tick_due(&vm->pit_ticks, 1))
+		pulse(vm);
+	else
+		TRACE(&vm->trace, "pit: tick due while the last is not taken: %u waiting (reinject)",
+		      vm->pit_ticks.pending);
+}
+
+static void pit_acked(struct vm *vm, const char *how)
+{
+	if (!tick_acked(&vm->pit_ticks))
+		return;
+	TRACE(&vm->trace, "pit: the guest took irq0 (%s): reinject the next tick, %u more waiting",
+	      how, vm->pit_ticks.pending);
+	pulse(vm);
+}
+
+void ticks_pit_reprogrammed(struct vm *vm)
+{
+	tick_gate_reset(&vm->pit_ticks);
+}
+
+void ticks_pic_intack(struct vm *vm, int vector)
+{
+	if (vector == vm->pic.chip[PIC_MASTER].vector_base)	/* IR0's vector (ICW2) */
+		pit_acked(vm, "8259a inta");
+}
+
+/* Is I/O APIC pin 2 an unmasked edge pin with this vector? */
+static bool pin2_is(struct vm *vm, int vector)
+{
+	uint64_t e;
+
+	if (!vm->has_apics)
+		return false;
+	e = ioapic_entry(&vm->ioapic, 2);
+	return !(e & (IOAPIC_RTE_MASK | IOAPIC_RTE_TRIGGER)) && (int)(e & IOAPIC_RTE_VECTOR) == vector;
+}
+
+void ticks_eoi(struct vm *vm, int vector)
+{
+	if (vector >= 0 && pin2_is(vm, vector))
+		pit_acked(vm, "eoi of i/o apic pin 2's vector");
+}
+
+void ticks_mask_changed(struct vm *vm)
+{
+	struct pic_state_summary s;
+	bool open = false;
+
+	if (vm->has_pic) {
+		pic_summary(&vm->pic, &s);
+		open = !(s.imr[0] & 1);
+	}
+	if (vm->has_apics && !(ioapic_entry(&vm->ioapic, 2) & IOAPIC_RTE_MASK))
+		open = true;
+	if (open && !vm->irq0_open)
+		tick_gate_reset(&vm->pit_ticks);
+	vm->irq0_open = open;
+}
+
+uint32_t ticks_msi_data(struct vm *vm, int pin, uint32_t data)
+{
+	/*
+	 * KVM's LAPIC under split reports an EOI (KVM_EXIT_IOAPIC_EOI) only
+	 * for vectors that a level-triggered MSI route of an I/O APIC pin
+	 * names (kvm_scan_ioapic_routes() builds the EOI exit bitmap from
+	 * them).  To see the guest take the 8254's tick, pin 2's message is
+	 * sent as level-triggered: KVM sets the vector's TMR bit, and its EOI
+	 * comes back to us.  The pin itself stays an edge pin in our I/O APIC.
+	 */
+	if (vm->pit_ticks.policy == TICK_REINJECT && pin == 2 && !(data & MSI_DATA_TRIGGER_LEVEL))
+		data |= MSI_DATA_TRIGGER_LEVEL | MSI_DATA_ASSERT;
+	return data;
+}
