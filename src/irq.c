@@ -434,6 +434,9 @@ int irq_timer_start(struct vm *vm)
 	/* no 8254 of ours (none, or KVM's), no LAPIC of ours, no edu: no timer to run */
 	if (!vm->has_pit && !vm->has_pci)
 		return 0;
+	r = ticks_start(vm);
+	if (r)
+		return r;
 	r = pthread_create(&vm->timer_thread, NULL, timer_main, vm);
 
 	vm->timer_running = r == 0;
@@ -442,6 +445,7 @@ int irq_timer_start(struct vm *vm)
 
 void irq_timer_stop(struct vm *vm)
 {
+	ticks_stop(vm);
 	if (!vm->timer_running)
 		return;
 	pthread_mutex_lock(&vm->lock);

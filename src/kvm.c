@@ -203,6 +203,23 @@ int kvm_irqfd(int vm_fd, int fd, uint32_t gsi)
 }
 
 /*
+ * Chapter 9: an irqfd with a resampler (api.rst, KVM_IRQFD_FLAG_RESAMPLE).
+ * A write to 'fd' asserts the GSI and leaves it asserted; when the guest
+ * acknowledges it (the 8259A's EOI, the I/O APIC's EOI: KVM's irq ack
+ * notifiers) KVM de-asserts it and writes 'resamplefd'.  VFIO delivers a
+ * device's level-triggered INTx this way; tinyvmm uses it to see the guest
+ * take a tick of its own 8254 under --irqchip kernel (ticks.c).
+ */
+int kvm_irqfd_resample(int vm_fd, int fd, uint32_t gsi, int resamplefd)
+{
+	struct kvm_irqfd irqfd = {
+		.fd = (uint32_t)fd, .gsi = gsi, .flags = KVM_IRQFD_FLAG_RESAMPLE, .resamplefd = (uint32_t)resamplefd,
+	};
+
+	return checked(ioctl(vm_fd, KVM_IRQFD, &irqfd));
+}
+
+/*
  * Chapter 7: the in-kernel irqchip.  KVM_CREATE_IRQCHIP makes KVM emulate a
  * PIC pair, an I/O APIC and (for every vCPU created after it) a local APIC;
  * KVM_CREATE_PIT2 adds an 8254 whose IRQ 0 KVM raises itself.

@@ -15,24 +15,37 @@
  *                              pin's message says "level" (ticks_msi_data)
  *   our LAPIC's timer        lapic_intack() in the model itself
  *
+ *   --irqchip kernel,        KVM's 8259A and I/O APIC keep their EOIs, but
+ *     --pit user             an irqfd with a resampler hears of them: the
+ *                            tick is a write to an eventfd bound to GSI 0,
+ *                            KVM writes the resamplefd when the guest has
+ *                            acknowledged it, and a thread of ours reads it
+ *
  * KVM's own 8254 does the same in the kernel: kvm_pit_ack_irq() is an irq
- * ack notifier, called from the 8259A's intack (pic_intack) and the I/O
- * APIC's EOI (kvm_ioapic_update_eoi), and KVM_REINJECT_CONTROL chooses
- * (inkernel.c).  Under --irqchip kernel with tinyvmm's 8254 nobody tells
- * userspace about either, and options.c refuses 'reinject' there.
+ * ack notifier, run by kvm_notify_acked_irq() from the 8259A's EOI
+ * (pic_clear_isr) and the I/O APIC's (kvm_ioapic_update_eoi_one), and
+ * KVM_REINJECT_CONTROL chooses (inkernel.c).  The resampler is the same
+ * ack notifier, lent to userspace (irqfd_resampler_ack in virt/kvm/eventfd.c).
  *
  * Like KVM (pit_mask_notifer), a gate starts afresh when IRQ 0 is unmasked
  * or channel 0 reprogrammed: a tick raised while nobody listened would
  * otherwise stay "in flight" forever and hold every later one back.
  */
+#include <errno.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include "ticks.h"
 #include "irq.h"
+#include "kvm.h"
 #include "vm.h"
 #include "devices/msi.h"
 
 void ticks_init(struct vm *vm)
 {
 	tick_gate_init(&vm->pit_ticks, vm->cfg.tick_policy);
+	vm->tick_irqfd = vm->tick_resamplefd = -1;
 	if (vm_user_lapic(vm))
 		tick_gate_init(&vm->lapic.timer_ticks, vm->cfg.tick_policy);
 	vm->irq0_open = false;
@@ -43,6 +56,15 @@ void ticks_init(struct vm *vm)
 /* One tick on IRQ 0 as a short pulse: the 8259A and an edge pin latch the rise. */
 static void pulse(struct vm *vm)
 {
+	uint64_t one = 1;
+
+	if (vm->tick_irqfd >= 0) {
+		/* kernel: asserts GSI 0 until the guest acknowledges it (KVM de-asserts it then) */
+		TRACE(&vm->trace, "pit: tick -> irqfd of gsi 0 (resample)");
+		if (write(vm->tick_irqfd, &one, sizeof(one)) != sizeof(one))
+			fprintf(vm->diag, "tinyvmm: writing the 8254's irqfd: %s\n", strerror(errno));
+		return;
+	}
 	irq_set_level(vm, 0, 1);
 	irq_set_level(vm, 0, 0);
 }
@@ -130,4 +152,67 @@ uint32_t ticks_msi_data(struct vm *vm, int pin, uint32_t data)
 	if (vm->pit_ticks.policy == TICK_REINJECT && pin == 2 && !(data & MSI_DATA_TRIGGER_LEVEL))
 		data |= MSI_DATA_TRIGGER_LEVEL | MSI_DATA_ASSERT;
 	return data;
+}
+
+/* ---- --irqchip kernel --pit user: the resampler ---- */
+
+static void *tick_thread_main(void *opaque)
+{
+	struct vm *vm = opaque;
+	uint64_t n;
+
+	for (;;) {
+		if (read(vm->tick_resamplefd, &n, sizeof(n)) != sizeof(n) && errno == EINTR)
+			continue;
+		pthread_mutex_lock(&vm->lock);
+		if (vm->tick_thread_stop) {
+			pthread_mutex_unlock(&vm->lock);
+			return NULL;
+		}
+		pit_acked(vm, "kvm's resamplefd");
+		pthread_mutex_unlock(&vm->lock);
+	}
+}
+
+int ticks_start(struct vm *vm)
+{
+	int r;
+
+	if (vm->cfg.irqchip != IRQCHIP_KERNEL || vm->cfg.pit_in_kernel || vm->pit_ticks.policy != TICK_REINJECT)
+		return 0;
+	vm->tick_fds_open = true;
+	vm->tick_irqfd = eventfd(0, EFD_CLOEXEC);
+	vm->tick_resamplefd = eventfd(0, EFD_CLOEXEC);
+	r = vm->tick_irqfd < 0 || vm->tick_resamplefd < 0 ? -errno :
+	    kvm_irqfd_resample(vm->vm_fd, vm->tick_irqfd, 0, vm->tick_resamplefd);
+	TRACE(&vm->trace, "vm: KVM_IRQFD gsi 0 with KVM_IRQFD_FLAG_RESAMPLE (--tick-policy reinject, --pit user)");
+	if (!r)
+		r = -pthread_create(&vm->tick_thread, NULL, tick_thread_main, vm);
+	vm->tick_thread_running = r == 0;
+	if (r)
+		fprintf(vm->diag, "tinyvmm: --tick-policy reinject --pit user: an irqfd with a resampler on GSI 0: %s\n",
+			strerror(-r));
+	return r;
+}
+
+void ticks_stop(struct vm *vm)
+{
+	uint64_t one = 1;
+
+	if (vm->tick_thread_running) {
+		pthread_mutex_lock(&vm->lock);
+		vm->tick_thread_stop = true;
+		pthread_mutex_unlock(&vm->lock);
+		if (write(vm->tick_resamplefd, &one, sizeof(one)) == sizeof(one))
+			pthread_join(vm->tick_thread, NULL);
+		vm->tick_thread_running = false;
+	}
+	if (!vm->tick_fds_open)
+		return;
+	if (vm->tick_irqfd >= 0)
+		close(vm->tick_irqfd);
+	if (vm->tick_resamplefd >= 0)
+		close(vm->tick_resamplefd);
+	vm->tick_irqfd = vm->tick_resamplefd = -1;
+	vm->tick_fds_open = false;
 }

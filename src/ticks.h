@@ -32,6 +32,14 @@ void ticks_eoi(struct vm *vm, int vector);
 /* The guest wrote the 8259A's mask or an I/O APIC entry: IRQ 0 may be unmasked now. */
 void ticks_mask_changed(struct vm *vm);
 
+/*
+ * --irqchip kernel --pit user --tick-policy reinject: bind GSI 0 to an irqfd
+ * with a resampler and start the thread that reads it (0, or -errno);
+ * nothing in the other cases.  ticks_stop() undoes it.  Without vm->lock.
+ */
+int ticks_start(struct vm *vm);
+void ticks_stop(struct vm *vm);
+
 /* Split: the MSI data of I/O APIC pin 'pin', adjusted so KVM reports its EOI. */
 uint32_t ticks_msi_data(struct vm *vm, int pin, uint32_t data);
 

@@ -131,6 +131,9 @@ struct vm {
 	struct pit pit;
 	struct tick_gate pit_ticks;	/* --tick-policy for IRQ 0 (ticks.c) */
 	bool irq0_open;			/* IRQ 0 unmasked at the 8259A or I/O APIC pin 2 (ticks.c) */
+	int tick_irqfd, tick_resamplefd;	/* kernel + pit user + reinject: GSI 0's irqfd (ticks.c) */
+	pthread_t tick_thread;		/* ...and the thread that reads its resamplefd */
+	bool tick_thread_running, tick_thread_stop, tick_fds_open;
 	uint64_t pit_not_before;	/* no IRQ 0 edge before this time (irq.c, TIMER_MIN_PERIOD_NS) */
 	struct lapic lapic;		/* chapter 5: the local APIC of the one vCPU */
 	struct ioapic ioapic;

@@ -340,8 +340,26 @@ static void test_chapters(struct result *r)
 	ok(r->status == -1 && !r->cfg.pit_in_kernel, "--pit user --chapter 7: an explicit --pit wins, in either order");
 	parse(r, "--chapter", "3", "--irqchip", "kernel", "g.rom", NULL);
 	one_line_error(r, "has no APIC", "--chapter 3 --irqchip kernel");
+	parse(r, "--chapter", "10", "g.rom", NULL);
+	one_line_error(r, "not written yet", "--chapter 10");
 	parse(r, "--chapter", "9", "g.rom", NULL);
-	one_line_error(r, "not written yet", "--chapter 9");
+	ok(r->status == -1 && r->cfg.irqchip == IRQCHIP_KERNEL && r->cfg.pit_in_kernel && r->cfg.pci &&
+	   r->cfg.tick_policy == TICK_COALESCE,
+	   "--chapter 9: chapter 8's machine, every timer in KVM, ticks coalesced");
+	/* --tick-policy (chapter 9) */
+	parse(r, "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.tick_policy == TICK_COALESCE, "no --tick-policy: coalesce");
+	parse(r, "--tick-policy", "reinject", "--irqchip", "split", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.tick_policy == TICK_REINJECT, "--tick-policy reinject --irqchip split");
+	parse(r, "--chapter", "9", "--pit", "user", "--tick-policy", "reinject", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.tick_policy == TICK_REINJECT && !r->cfg.pit_in_kernel,
+	   "--tick-policy reinject with --irqchip kernel --pit user (the resampler, ticks.c)");
+	parse(r, "--tick-policy", "coalesce", "--chapter", "3", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.tick_policy == TICK_COALESCE, "--tick-policy coalesce --chapter 3");
+	parse(r, "--tick-policy", "slew", "g.rom", NULL);
+	one_line_error(r, "'slew' is not a policy", "--tick-policy slew");
+	parse(r, "--tick-policy", "reinject", "--chapter", "2", "g.rom", NULL);
+	one_line_error(r, "has no timer", "--tick-policy in chapter 2's machine");
 	/* --msi: the edu's MSIs into KVM's LAPIC (chapter 8) */
 	parse(r, "--irqchip", "kernel", "g.rom", NULL);
 	ok(r->status == -1 && r->cfg.msi == MSI_SIGNAL, "no --msi: KVM_SIGNAL_MSI (signal)");

@@ -1177,14 +1177,19 @@ static void test_pci_split_and_kernel(void)
  * eventfd(2): a read returns the sum of the values written since the last
  * read, and blocks (here: poll times out) while it is 0.
  */
-static uint64_t eventfd_count(int timeout_ms)
+static uint64_t fd_count(int fd, int timeout_ms)
 {
-	struct pollfd p = { .fd = vm->devmsi.eventfd, .events = POLLIN };
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 	uint64_t n = 0;
 
 	if (p.fd < 0 || poll(&p, 1, timeout_ms) != 1 || read(p.fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
 		return 0;
 	return n;
+}
+
+static uint64_t eventfd_count(int timeout_ms)
+{
+	return fd_count(vm->devmsi.eventfd, timeout_ms);
 }
 
 static bool is_eventfd(int fd)
@@ -1232,6 +1237,72 @@ static void test_pci_irqfd(void)
 	teardown();
 }
 
+/*
+ * --irqchip kernel --pit user --tick-policy reinject (ticks.c).  Oracle:
+ * api.rst, KVM_IRQFD with KVM_IRQFD_FLAG_RESAMPLE: a write to the irqfd
+ * asserts the GSI; when the guest acknowledges it KVM de-asserts it and
+ * signals resamplefd, and "it is the user's responsibility to re-queue the
+ * interrupt".  Here the test plays KVM: it writes resamplefd.
+ */
+static void test_tick_policy_kernel_resample(void)
+{
+	setup_machine(MACHINE_BARE);
+	vm->cfg.machine = MACHINE_APIC;
+	vm->cfg.irqchip = IRQCHIP_KERNEL;
+	vm->cfg.pit_in_kernel = false;
+	vm->cfg.tick_policy = TICK_REINJECT;
+	vm->vm_fd = FAKE_VM_FD;
+	memset(&fake_kvm, 0, sizeof(fake_kvm));
+	ok(irq_devices_add(vm) == 0, "kernel, pit user: tinyvmm's 8254 goes on the bus");
+	ticks_init(vm);
+	ok(ticks_start(vm) == 0 && fake_kvm.irqfds == 1 && fake_kvm.irqfd.gsi == 0 &&
+	   fake_kvm.irqfd.flags == KVM_IRQFD_FLAG_RESAMPLE && is_eventfd((int)fake_kvm.irqfd.fd) &&
+	   is_eventfd((int)fake_kvm.irqfd.resamplefd),
+	   "kernel, pit user, reinject: one KVM_IRQFD binds GSI 0 with a resampler (two eventfds)");
+	pthread_mutex_lock(&vm->lock);
+	for (int i = 0; i < 3; i++) {
+		ticks_pit_out0(vm, 0, 1);
+		ticks_pit_out0(vm, 0, 0);
+	}
+	pthread_mutex_unlock(&vm->lock);
+	ok(fd_count((int)fake_kvm.irqfd.fd, 0) == 1 && fake_kvm.lines == 0,
+	   "kernel, pit user, reinject: 3 ticks due, none acknowledged: one irqfd write, no KVM_IRQ_LINE");
+	for (int i = 0; i < 2; i++) {
+		uint64_t one = 1;
+
+		ok(write((int)fake_kvm.irqfd.resamplefd, &one, sizeof(one)) == sizeof(one) &&
+		   fd_count((int)fake_kvm.irqfd.fd, 2000) == 1,
+		   "kernel, pit user, reinject: KVM signals resamplefd (an EOI): the next tick is written, within 2 s");
+	}
+	{
+		uint64_t one = 1;
+
+		ok(write((int)fake_kvm.irqfd.resamplefd, &one, sizeof(one)) == sizeof(one) &&
+		   fd_count((int)fake_kvm.irqfd.fd, 200) == 0,
+		   "kernel, pit user, reinject: the third acknowledgement finds nothing waiting: no write");
+	}
+	ticks_stop(vm);
+	ok(!vm->tick_thread_running && vm->tick_irqfd == -1, "kernel, pit user: ticks_stop() ends the thread, closes both");
+	teardown();
+
+	setup_machine(MACHINE_BARE);
+	vm->cfg.machine = MACHINE_APIC;
+	vm->cfg.irqchip = IRQCHIP_KERNEL;
+	vm->vm_fd = FAKE_VM_FD;
+	memset(&fake_kvm, 0, sizeof(fake_kvm));
+	ok(irq_devices_add(vm) == 0, "kernel, pit user: tinyvmm's 8254 goes on the bus");
+	ticks_init(vm);
+	ok(ticks_start(vm) == 0 && fake_kvm.irqfds == 0, "kernel, pit user, coalesce: no irqfd");
+	pthread_mutex_lock(&vm->lock);
+	ticks_pit_out0(vm, 0, 1);
+	ticks_pit_out0(vm, 0, 0);
+	pthread_mutex_unlock(&vm->lock);
+	ok(fake_kvm.lines == 2 && fake_kvm.line[0].irq == 0 && fake_kvm.line[0].level == 1 && fake_kvm.line[1].level == 0,
+	   "kernel, pit user, coalesce: a tick is KVM_IRQ_LINE gsi 0, 1 then 0, as before");
+	ticks_stop(vm);
+	teardown();
+}
+
 int main(void)
 {
 	vcpu_kick_setup();	/* the timer thread kicks "the vCPU", which is us */
@@ -1258,6 +1329,7 @@ int main(void)
 	test_split_extint();
 	test_tick_policy_none();
 	test_tick_policy_split();
+	test_tick_policy_kernel_resample();
 	test_pci_config_and_bar();
 	test_pci_msi_none();
 	test_pci_intx_none();
