@@ -80,7 +80,8 @@ ch09_main:
 	.set VEC_PIT, 0x50		/* PIT through I/O APIC pin 2 */
 	.set PIT_HZ, 1193182		/* the 8254's input clock */
 	.set MS, 1193			/* PIT input clocks per millisecond (pit2_wait) */
-	.set CAL_CLOCKS, 59659		/* 50.0 ms of PIT clocks: the calibration window */
+	.set CAL_CLOCKS, 59659		/* 50.0 ms of PIT clocks: the calibration window ... */
+	.set CAL_SHORT, 11932		/* ... less a 10.0 ms one */
 	.set PIT_100HZ, 11932		/* 1193182 / 100, rounded */
 	.set PIT_20HZ, 59659		/* 1193182 / 20 */
 	/*
@@ -108,6 +109,8 @@ st_min:		.quad 0		/* latency statistics of vals[], TSC units */
 st_med:		.quad 0
 st_max:		.quad 0
 st_p99:		.quad 0
+first_lat:	.quad 0		/* periodic: the first tick's latency */
+early:		.quad 0		/* the latency latency_ok checks for earliness */
 stamps:		.fill MAXSTAMPS, 8, 0	/* TSC at handler entry, in order */
 vals:		.fill SAMPLES, 8, 0	/* latencies (signed), sorted for the median */
 
@@ -165,7 +168,7 @@ ch09_long:
 	PUTS64 "# tsc: "
 	mov tsc_khz, %rax
 	call put_dec64
-	PUTS64 " khz, calibrated on pit channel 2; cpuid 0x15/0x16: "
+	PUTS64 " khz, calibrated on pit channel 2 (50 ms - 10 ms); cpuid 0x15/0x16: "
 	mov cpuid_khz, %rax
 	test %rax, %rax
 	jnz 1f
@@ -196,7 +199,7 @@ ch09_long:
 	call period_ok
 	TCHECK "pit channel 0, mode 2, 100 hz, through i/o apic pin 2: mean period within 25% of 10 ms"
 	call latency_ok
-	TCHECK "pit channel 0, 100 hz: no tick early by more than 5% of its period, median latency under 20 ms"
+	TCHECK "pit channel 0, 100 hz: the first tick not early by more than 5% of the period, median latency under 20 ms"
 
 	/* ---- 3. LAPIC timer, one-shot, 1 ms ---- */
 	mov $DIV1, %ebx
@@ -223,7 +226,7 @@ ch09_long:
 	call period_ok
 	TCHECK "lapic timer periodic 2 ms, divide 1: mean period within 25% of 2 ms"
 	call latency_ok
-	TCHECK "lapic timer periodic 2 ms, divide 1: no tick early by more than 5% of its period, median latency under 20 ms"
+	TCHECK "lapic timer periodic 2 ms, divide 1: the first tick not early by more than 5% of the period, median latency under 20 ms"
 	mov $DIV16, %ebx
 	mov $LAPIC_2MS_DIV16, %ecx
 	call lapic_periodic_run
@@ -232,7 +235,7 @@ ch09_long:
 	call period_ok
 	TCHECK "lapic timer periodic 2 ms, divide 16: mean period within 25% of 2 ms"
 	call latency_ok
-	TCHECK "lapic timer periodic 2 ms, divide 16: no tick early by more than 5% of its period, median latency under 20 ms"
+	TCHECK "lapic timer periodic 2 ms, divide 16: the first tick not early by more than 5% of the period, median latency under 20 ms"
 
 	/* ---- 5. TSC-deadline, 1 ms ahead ---- */
 	mov $1, %eax
@@ -273,6 +276,7 @@ ch09_long:
 	call lost_report
 
 	call quiet
+	call lapic_timer_stop
 	movl $DIV1, L_TIMER_DCR(%r15)
 	movl $VEC_LAPIC | LVT_PERIODIC, L_LVT_TIMER(%r15)
 	mov $LAPIC_50MS / 1000, %eax	/* the period in us (1 GHz, divide 1) */
@@ -282,8 +286,7 @@ ch09_long:
 	mov %rax, t_start
 	movl $LAPIC_50MS, L_TIMER_ICR(%r15)
 	call lost_ticks
-	movl $0, L_TIMER_ICR(%r15)	/* stop */
-	movl $LVT_MASKED, L_LVT_TIMER(%r15)
+	call lapic_timer_stop
 	lea name_lapic(%rip), %rsi
 	call lost_report
 	.endif
@@ -342,22 +345,45 @@ tsc_now:
 	ret
 
 /*
- * calibrate: tsc_khz = TSC ticks per ms, timed by PIT channel 2 over 50 ms.
- * The TSC window also holds the exits that set the stopwatch up and poll
- * it (each one too long, never too short), so the shortest of three
- * windows is the best one.
+ * calibrate: tsc_khz = TSC ticks per ms, timed by PIT channel 2.
+ * A TSC window around pit2_wait is too long by the exits that set the
+ * stopwatch up (the same every time) and by the wait between OUT2's rise
+ * and the poll that sees it (from 0 to one poll, each poll an exit).  The
+ * shortest of three windows has the least of the second; the difference
+ * between a 50 ms and a 10 ms window has none of the first.  Uncorrected,
+ * the rate came out 0.15% high here, and many times that on a nested host,
+ * where an exit can take as long as a millisecond.
  */
 calibrate:
 	push %rbx
 	push %rcx
 	push %rdx
+	mov $CAL_CLOCKS, %ecx
+	call cal_window
+	mov %rax, %rbx
+	mov $CAL_SHORT, %ecx
+	call cal_window
+	sub %rax, %rbx			/* TSC ticks in CAL_CLOCKS - CAL_SHORT PIT clocks */
+	mov %rbx, %rax			/* kHz = ticks * PIT_HZ / (PIT clocks * 1000) */
+	mov $PIT_HZ, %ecx
+	mul %rcx
+	mov $(CAL_CLOCKS - CAL_SHORT) * 1000, %ecx
+	div %rcx
+	mov %rax, tsc_khz
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	ret
+
+/* cal_window: RAX = the shortest of three TSC windows around pit2_wait(ECX) */
+cal_window:
+	push %rbx
 	push %rsi
 	push %rdi
 	mov $-1, %rsi			/* the shortest so far */
 	mov $3, %edi
 1:	call tsc_now
 	mov %rax, %rbx
-	mov $CAL_CLOCKS, %ecx
 	call pit2_wait
 	call tsc_now
 	sub %rbx, %rax
@@ -366,16 +392,9 @@ calibrate:
 	mov %rax, %rsi
 2:	dec %edi
 	jnz 1b
-	mov %rsi, %rax			/* kHz = ticks * PIT_HZ / (CAL_CLOCKS * 1000) */
-	mov $PIT_HZ, %ecx
-	mul %rcx
-	mov $CAL_CLOCKS * 1000, %ecx
-	div %rcx
-	mov %rax, tsc_khz
+	mov %rsi, %rax
 	pop %rdi
 	pop %rsi
-	pop %rdx
-	pop %rcx
 	pop %rbx
 	ret
 
@@ -545,6 +564,20 @@ pit_stop:
 	ret
 
 /*
+ * lapic_timer_stop: a count of 0 stops the timer (SDM 11.5.4), then mask
+ * it.  The zero matters even after a one-shot has run out: KVM's in-kernel
+ * LAPIC keeps the old count's period, and a later write to the divide
+ * configuration re-arms that expired one-shot with nothing left to count:
+ * an interrupt at once, which the next measurement took for its first tick
+ * (seen here under --irqchip kernel, now and then; on the SDM's APIC a
+ * timer at 0 stays at 0).
+ */
+lapic_timer_stop:
+	movl $0, L_TIMER_ICR(%r15)
+	movl $LVT_MASKED, L_LVT_TIMER(%r15)
+	ret
+
+/*
  * oneshot_run: the LAPIC timer one-shot, divide EBX (DCR value), count ECX
  * (1 ms), SAMPLES times, sleeping in hlt for each; vals[] = latencies,
  * interval = 1 ms.
@@ -559,6 +592,7 @@ oneshot_run:
 	call us_to_tsc
 	mov %rax, interval
 	call quiet
+	call lapic_timer_stop		/* no old count left for the divide to revive */
 	movl %ebx, L_TIMER_DCR(%r15)
 	movl $VEC_LAPIC, L_LVT_TIMER(%r15)	/* one-shot, unmasked */
 	xor %esi, %esi
@@ -575,7 +609,7 @@ oneshot_run:
 	inc %esi
 	cmp $SAMPLES, %esi
 	jb 1b
-	movl $LVT_MASKED, L_LVT_TIMER(%r15)
+	call lapic_timer_stop
 	pop %rsi
 	pop %rdx
 	pop %rcx
@@ -590,6 +624,7 @@ lapic_periodic_run:
 	call us_to_tsc
 	mov %rax, interval
 	call quiet
+	call lapic_timer_stop		/* no old count left for the divide to revive */
 	movl %ebx, L_TIMER_DCR(%r15)
 	movl $VEC_LAPIC | LVT_PERIODIC, L_LVT_TIMER(%r15)
 	call tsc_now
@@ -597,8 +632,7 @@ lapic_periodic_run:
 	mov %ecx, L_TIMER_ICR(%r15)
 	mov $SAMPLES + 1, %ecx
 	call wait_stamps
-	movl $0, L_TIMER_ICR(%r15)	/* a count of 0 stops the timer (SDM 11.5.4) */
-	movl $LVT_MASKED, L_LVT_TIMER(%r15)
+	call lapic_timer_stop
 	pop %rcx
 	pop %rax
 	ret
@@ -636,7 +670,7 @@ deadline_run:
 	inc %esi
 	cmp $SAMPLES, %esi
 	jb 1b
-	movl $LVT_MASKED, L_LVT_TIMER(%r15)
+	call lapic_timer_stop
 	pop %rsi
 	pop %rdx
 	pop %rcx
@@ -653,13 +687,13 @@ deadline_run:
 min_period_run:
 	push %rcx
 	call quiet
+	call lapic_timer_stop
 	movl $DIV1, L_TIMER_DCR(%r15)
 	movl $VEC_LAPIC | LVT_PERIODIC, L_LVT_TIMER(%r15)
 	movl $1, L_TIMER_ICR(%r15)
 	mov $MIN_TICKS + 1, %ecx
 	call wait_stamps
-	movl $0, L_TIMER_ICR(%r15)	/* stop it, and mask it */
-	movl $LVT_MASKED, L_LVT_TIMER(%r15)
+	call lapic_timer_stop
 	mov stamps + 8 * MIN_TICKS, %rax
 	sub stamps, %rax
 	xor %edx, %edx
@@ -712,6 +746,8 @@ periodic_stats:
 	inc %esi
 	cmp $SAMPLES, %esi
 	jb 4b
+	mov vals, %rax
+	mov %rax, first_lat
 	pop %rsi
 	pop %rdx
 	pop %rcx
@@ -747,6 +783,7 @@ latency_stats:
 	jmp 1b
 4:	mov vals, %rax
 	mov %rax, st_min
+	mov %rax, early			/* one-shots: none may be early */
 	mov vals + 8 * (SAMPLES / 2), %rax
 	mov %rax, st_med
 	mov vals + 8 * (SAMPLES - 1), %rax
@@ -781,7 +818,13 @@ latency_report:
 	pop %rax
 	ret
 
-/* periodic_report: "period P us (expected E us), jitter J us, " + latency_report */
+/*
+ * periodic_report: "period P us (expected E us), jitter J us, first tick
+ * F us, " + latency_report.  For the earliness check only the first tick
+ * counts: tick k's latency also holds k times the error of our TSC rate
+ * (0.1% of 20 ticks of 10 ms is 200 us), and a rate that is wrong shows in
+ * the mean period already.
+ */
 periodic_report:
 	push %rax
 	call periodic_stats
@@ -794,8 +837,13 @@ periodic_report:
 	PUTS64 "), jitter "
 	mov p_jit, %rax
 	call put_us
+	PUTS64 ", first tick "
+	mov first_lat, %rax
+	call put_us
 	PUTS64 ", "
 	call latency_report
+	mov first_lat, %rax		/* periodic: only the first tick may not be early */
+	mov %rax, early
 	pop %rax
 	ret
 
@@ -826,8 +874,9 @@ period_ok:
 	ret
 
 /*
- * latency_ok (after latency_stats): CF clear if no sample came early by
- * more than max(50 us, interval / 20), and the median latency is under
+ * latency_ok (after latency_report or periodic_report): CF clear if no
+ * sample (periodic: the first tick) came early by more than
+ * max(50 us, interval / 20), and the median latency is under
  * 20 ms.  A timer is never due before its time; the slack covers the
  * calibration and KVM's timer advance (it fires a few us ahead to hide its
  * own injection cost).  A divide of 16 taken as 1 fires 16x too soon: 0.94
@@ -850,7 +899,7 @@ latency_ok:
 	jae 1f
 	mov %rax, %rbx			/* RBX = the allowed earliness */
 1:	neg %rbx
-	cmp %rbx, st_min
+	cmp %rbx, early
 	jl 8f				/* earlier than allowed */
 	mov $20000, %eax
 	call us_to_tsc
