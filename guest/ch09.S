@@ -584,9 +584,11 @@ pit_stop:
  * it.  The zero matters even after a one-shot has run out: KVM's in-kernel
  * LAPIC keeps the old count's period, and a later write to the divide
  * configuration re-arms that expired one-shot with nothing left to count:
- * an interrupt at once, which the next measurement took for its first tick
- * (seen here under --irqchip kernel, now and then; on the SDM's APIC a
- * timer at 0 stays at 0).
+ * an interrupt at once (arch/x86/kvm/lapic.c, APIC_TDCR ->
+ * update_target_expiration), which the next measurement took for its
+ * first tick: seen once under --irqchip kernel in about ten runs, when the
+ * divide went from 16 to 1 after the one-shots.  On the SDM's APIC a timer
+ * that has counted down to 0 stays at 0.
  */
 lapic_timer_stop:
 	movl $0, L_TIMER_ICR(%r15)
