@@ -977,9 +977,11 @@ latency_ok:
  * nstamps 0), IF=0.  Sleep until a tick arrives (the sync tick) and take
  * its due time D on the timer's grid, t_start + k * P.  With IF=0 spin to
  * D + 5.5 P: ticks 1-5 fall due while no interrupt can be taken.  sti, and
- * count what arrives until D + 5.95 P: 1 if the VMM coalesced them (an IRR
- * bit holds one interrupt), 5 if it reinjected each.  Tick 6 is 0.05 P
- * away.  RAX = the count; IF=0 on return.
+ * count what arrives until D + 5.8 P: 1 if the VMM coalesced them (an IRR
+ * bit holds one interrupt), 5 if it reinjected each.  Tick 6 is 0.2 P
+ * away: room for a reinjected burst, one exit round trip per tick (about
+ * 2 ms each nested), and for a guest clock a few per cent off the host's.
+ * RAX = the count; IF=0 on return.
  *
  * The guest's own timeline must hold for the count to mean that: the sync
  * tick on time (within P / 4 of D: not a backlog), the spin not overrun
@@ -1031,10 +1033,10 @@ lost_ticks:
 	jb 2f
 	mov $1, %dil
 2:	mov interval, %rax
-	imul $119, %rax
+	imul $29, %rax
 	xor %edx, %edx
-	mov $20, %ebx
-	div %rbx			/* 5.95 P */
+	mov $5, %ebx
+	div %rbx			/* 5.8 P */
 	lea (%rcx,%rax), %rbx
 	call spin_until			/* IF=1: the late ones arrive */
 	cli
