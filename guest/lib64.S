@@ -71,6 +71,46 @@ put_hex64:
 	pop %rax
 	ret
 
+/* put_dec64: print RAX as an unsigned decimal number (chapter 9's measurements). */
+	.globl put_dec64
+put_dec64:
+	push %rax
+	push %rbx
+	push %rcx
+	push %rdx
+	mov $10, %ebx
+	xor %ecx, %ecx
+1:	xor %edx, %edx			/* divide by 10: the digits come out last first... */
+	div %rbx
+	push %rdx
+	inc %ecx
+	test %rax, %rax
+	jnz 1b
+2:	pop %rax			/* ...so the stack turns them round */
+	add $'0', %al
+	call putc64
+	loop 2b
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	pop %rax
+	ret
+
+/* put_sdec64: print RAX as a signed decimal number ("-" before a negative one). */
+	.globl put_sdec64
+put_sdec64:
+	push %rax
+	test %rax, %rax
+	jns 1f
+	push %rax
+	mov $'-', %al
+	call putc64
+	pop %rax
+	neg %rax
+1:	call put_dec64
+	pop %rax
+	ret
+
 /* check64: CF clear = passed; RSI = text.  Prints "ok - TEXT" or "FAIL - TEXT". */
 	.globl check64
 check64:
