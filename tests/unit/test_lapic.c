@@ -772,6 +772,48 @@ static void test_eoi_nested_level(void)
 	ok(lapic_tmr_test(&a, 0x58), "nested EOI: TMR bit 0x58 stays set after its EOI");
 }
 
+/*
+ * Every encoding of the divide configuration register.  Intel SDM vol. 3A
+ * 11.5.4 "APIC Timer", Figure 11-10 "Divide Configuration Register": the
+ * divide value is in bits 3, 1 and 0 (bit 2 is reserved):
+ *   000 -> 2, 001 -> 4, 010 -> 8, 011 -> 16,
+ *   100 -> 32, 101 -> 64, 110 -> 128, 111 -> 1.
+ * The table below is that figure, written out as register values (bit 3
+ * of the register is the first bit of the code), not derived from the
+ * model.  At the model's 1 GHz bus one count lasts 'div' ns, so a one-shot
+ * count of 1000 started at 1000 ns reaches 0 at 1000 + 1000 * div.  Only
+ * the expiry and the interrupt are checked (not the current count), so the
+ * test pins the divisor alone.
+ */
+static void test_divide_encodings(void)
+{
+	static const struct { uint32_t dcr; const char *bits; uint64_t div; } dcr_table[] = {
+		{ 0x0, "000", 2 },   { 0x1, "001", 4 },  { 0x2, "010", 8 },   { 0x3, "011", 16 },
+		{ 0x8, "100", 32 },  { 0x9, "101", 64 }, { 0xa, "110", 128 }, { 0xb, "111", 1 },
+	};
+	struct lapic a;
+
+	for (size_t i = 0; i < sizeof(dcr_table) / sizeof(dcr_table[0]); i++) {
+		uint64_t div = dcr_table[i].div, expiry = 1000 + 1000 * div;
+		bool early, on_time;
+
+		setup(&a);
+		wr(&a, LAPIC_TIMER_DCR, dcr_table[i].dcr);
+		wr(&a, LAPIC_LVT_TIMER, 0x37);		/* one-shot, vector 0x37 */
+		fc.ns = 1000;
+		wr(&a, LAPIC_TIMER_ICR, 1000);
+		fc.ns = expiry - 1;
+		lapic_update(&a);
+		early = lapic_irr_test(&a, 0x37);
+		fc.ns = expiry;
+		lapic_update(&a);
+		on_time = lapic_irr_test(&a, 0x37);
+		ok(lapic_next_event_ns(&a) == UINT64_MAX && !early && on_time,
+		   "divide configuration 0x%x (bits 3,1,0 = %s): divide by %d, 1000 counts from 1000 ns fire at %d ns, not before",
+		   (unsigned)dcr_table[i].dcr, dcr_table[i].bits, (int)div, (int)expiry);
+	}
+}
+
 int main(void)
 {
 	test_min_period();
@@ -789,5 +831,6 @@ int main(void)
 	test_timer_divide_periodic();
 	test_cluster_dest();
 	test_eoi_nested_level();
+	test_divide_encodings();
 	return done_testing();
 }
