@@ -70,19 +70,6 @@ rirr_seen:	.byte 0			/* remote IRR of pin 11 as seen from its handler */
 	cmpw $\n, count + 2 * \v
 	.endm
 
-/* IDT entry for vector EDI <- handler \h */
-	.macro VECTOR v, h
-	mov $\v, %edi
-	lea \h(%rip), %rax
-	call idt64_set
-	.endm
-
-/* Write \val to I/O APIC register \reg (through R14). */
-	.macro IOAPIC_WR reg, val
-	movl $\reg, IOREGSEL(%r14)
-	movl $\val, IOWIN(%r14)
-	.endm
-
 /* A handler that counts its vector and sends EOI. */
 	.macro SIMPLE_HANDLER name, v
 \name:

@@ -71,6 +71,7 @@ bool tick_acked(struct tick_gate *g)
 void tick_gate_reset(struct tick_gate *g)
 {
 	g->in_flight = false;
+	g->forgotten += g->pending;
 	g->pending = 0;
 }
 

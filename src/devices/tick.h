@@ -44,7 +44,8 @@ struct tick_gate {
 	unsigned pending;		/* reinject: due, waiting for in_flight to clear */
 	uint64_t due;			/* observations, for --trace and the tests: */
 	uint64_t raised;		/*   ticks due, interrupts raised, */
-	uint64_t dropped;		/*   and ticks over TICK_MAX_PENDING */
+	uint64_t dropped;		/*   ticks over TICK_MAX_PENDING, */
+	uint64_t forgotten;		/*   and ticks pending when the timer was reset */
 };
 
 void tick_gate_init(struct tick_gate *g, enum tick_policy policy);

@@ -3,7 +3,8 @@
  * (src/devices/lapic.c) on a fake clock.
  *
  * Input: a flags byte (bit 0: lapic_setup_virtual_wire(); bit 1: the
- * wiring's periodic floor, min_period_ns = 200 us, as apic.c sets it), then
+ * wiring's periodic floor, min_period_ns = 200 us, as apic.c sets it; bit
+ * 2: the timer's lost-tick policy is reinject, tick.h), then
  * operations, one opcode byte each (op % 10) and its arguments.  A
  * register offset is a selector byte: bit 7 set: two more bytes, a raw
  * offset & 0x1fff (misaligned and out-of-page ones included); else one of
@@ -42,7 +43,11 @@
  *     clearing EN resets the registers;
  *   - the current count never exceeds the initial count; after the timer
  *     thread's update the next event is in the future; an unmasked expiry
- *     is never lost (its vector is in IRR afterwards).
+ *     is never lost (its vector is in IRR afterwards);
+ *   - reinject: every tick due is raised, waiting, dropped over the limit
+ *     or forgotten at a reset, exactly once; ticks wait only behind one in
+ *     flight; an INTA of the timer's vector may put it back in IRR only
+ *     by releasing a waiting tick.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -256,11 +261,27 @@ static void op_accept(int vector, bool level)
 
 static void op_inta(void)
 {
+	uint64_t raised = apic.timer_ticks.raised;
 	int want = spec_pending(), v = lapic_intack(&apic);
+	bool released = apic.timer_ticks.raised != raised;
 
 	CHECK(v == want);
 	if (v >= 0)
-		CHECK(!test(apic.irr, v) && test(apic.isr, v));
+		CHECK(test(apic.isr, v) && test(apic.irr, v) == released);
+	if (released)
+		CHECK(apic.timer_ticks.policy == TICK_REINJECT && v == (int)(apic.lvt[0] & 0xff));
+}
+
+/* tick.h: each tick due is accounted for once; ticks wait only behind one in flight */
+static void check_ticks(void)
+{
+	const struct tick_gate *g = &apic.timer_ticks;
+
+	if (g->policy != TICK_REINJECT)
+		return;
+	CHECK(g->raised + g->pending + g->dropped + g->forgotten == g->due);
+	CHECK(g->pending <= TICK_MAX_PENDING);
+	CHECK(g->in_flight || g->pending == 0);
 }
 
 /* The timer thread: fire what expired; an unmasked expiry lands in IRR. */
@@ -328,6 +349,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lapic_setup_virtual_wire(&apic);
 	if (b & 2)
 		apic.min_period_ns = 200000;	/* TIMER_MIN_PERIOD_NS in the wiring */
+	if (b & 4)
+		tick_gate_init(&apic.timer_ticks, TICK_REINJECT);
 	check_state();
 	while (fz_more(&f)) {
 		uint8_t op = fz_u8(&f) % 10, v;
@@ -379,6 +402,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		check_state();
+		check_ticks();
 	}
 	return 0;
 }
