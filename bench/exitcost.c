@@ -273,7 +273,7 @@ static void timer_rows(const char *dir)
 		{ "# lapic timer one-shot 1 ms, divide 1:", "LAPIC one-shot 1 ms", true },
 		{ "# tsc-deadline", "TSC-deadline 1 ms", true },
 		{ "# pit periodic", "8254 periodic 100 Hz", false },
-		{ "# lapic timer periodic 2 ms, divide 1:", "LAPIC periodic 2 ms", false },
+		{ "# lapic timer periodic 10 ms, divide 1:", "LAPIC periodic 10 ms", false },
 	};
 	static struct transcript t[4];
 	bool ok[4];
@@ -327,6 +327,10 @@ int main(int argc, char **argv)
 
 	snprintf(image, sizeof(image), "%s/bench-exit.bin", dir);
 	vcpu_kick_setup();
+	if (argc > 2 && strcmp(argv[2], "timers") == 0) {	/* chapter 9's rows alone */
+		timer_rows(dir);
+		return 0;
+	}
 	for (int round = 0; round < ROUNDS; round++) {
 		for (int raw = 1; raw >= 0; raw--) {
 			double s;

@@ -12,7 +12,9 @@
  *      ticks lost;
  *   3. the local APIC timer one-shot, divide 1 and divide 16, 1 ms ahead
  *      (Intel SDM vol. 3A 11.5.4 "APIC Timer"): latency;
- *   4. the local APIC timer periodic, divide 1 and 16, 2 ms: as the PIT;
+ *   4. the local APIC timer periodic, divide 1 and 16, 10 ms: as the PIT
+ *      (10 ms, not shorter: nested, under --irqchip none, an interrupt
+ *      can cost 2-5 ms, and a 2 ms timer there lost half its ticks);
  *   5. TSC-deadline mode, 1 ms ahead (SDM 11.5.4.1), where CPUID offers it;
  *   6. the shortest periodic timer: count 1 at divide 1 asks for 1 ns;
  *      KVM holds it to min_timer_period_us (200 us), and so does tinyvmm;
@@ -98,8 +100,8 @@ ch09_main:
 	 */
 	.set LAPIC_1MS_DIV1, 1000000
 	.set LAPIC_1MS_DIV16, 1000000 / 16
-	.set LAPIC_2MS_DIV1, 2000000
-	.set LAPIC_2MS_DIV16, 2000000 / 16
+	.set LAPIC_10MS_DIV1, 10000000
+	.set LAPIC_10MS_DIV16, 10000000 / 16
 	.set LAPIC_50MS, 50000000
 
 	.bss
@@ -223,25 +225,25 @@ ch09_long:
 	call latency_ok
 	TCHECK "lapic timer one-shot 1 ms, divide 16: none early by more than 50 us, median latency under 20 ms"
 
-	/* ---- 4. LAPIC timer, periodic, 2 ms ---- */
+	/* ---- 4. LAPIC timer, periodic, 10 ms ---- */
 	mov $DIV1, %ebx
-	mov $LAPIC_2MS_DIV1, %ecx
+	mov $LAPIC_10MS_DIV1, %ecx
 	call lapic_periodic_run
-	PUTS64 "# lapic timer periodic 2 ms, divide 1: "
+	PUTS64 "# lapic timer periodic 10 ms, divide 1: "
 	call periodic_report
 	call period_ok
-	TCHECK "lapic timer periodic 2 ms, divide 1: median period within 25% of 2 ms"
+	TCHECK "lapic timer periodic 10 ms, divide 1: median period within 25% of 10 ms"
 	call latency_ok
-	TCHECK "lapic timer periodic 2 ms, divide 1: the first tick not early by more than 5% of the period"
+	TCHECK "lapic timer periodic 10 ms, divide 1: the first tick not early by more than 5% of the period"
 	mov $DIV16, %ebx
-	mov $LAPIC_2MS_DIV16, %ecx
+	mov $LAPIC_10MS_DIV16, %ecx
 	call lapic_periodic_run
-	PUTS64 "# lapic timer periodic 2 ms, divide 16: "
+	PUTS64 "# lapic timer periodic 10 ms, divide 16: "
 	call periodic_report
 	call period_ok
-	TCHECK "lapic timer periodic 2 ms, divide 16: median period within 25% of 2 ms"
+	TCHECK "lapic timer periodic 10 ms, divide 16: median period within 25% of 10 ms"
 	call latency_ok
-	TCHECK "lapic timer periodic 2 ms, divide 16: the first tick not early by more than 5% of the period"
+	TCHECK "lapic timer periodic 10 ms, divide 16: the first tick not early by more than 5% of the period"
 
 	/* ---- 5. TSC-deadline, 1 ms ahead ---- */
 	mov $1, %eax
@@ -653,11 +655,11 @@ oneshot_run:
 	pop %rax
 	ret
 
-/* lapic_periodic_run: periodic, divide EBX, count ECX (2 ms): SAMPLES + 1 ticks */
+/* lapic_periodic_run: periodic, divide EBX, count ECX (10 ms): SAMPLES + 1 ticks */
 lapic_periodic_run:
 	push %rax
 	push %rcx
-	mov $2000, %eax
+	mov $10000, %eax
 	call us_to_tsc
 	mov %rax, interval
 	call quiet
