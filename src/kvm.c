@@ -219,6 +219,14 @@ int kvm_irqfd_resample(int vm_fd, int fd, uint32_t gsi, int resamplefd)
 	return checked(ioctl(vm_fd, KVM_IRQFD, &irqfd));
 }
 
+/* Unbind an irqfd (KVM_IRQFD_FLAG_DEASSIGN); with a resampler, KVM lowers the GSI it held. */
+int kvm_irqfd_deassign(int vm_fd, int fd, uint32_t gsi)
+{
+	struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = gsi, .flags = KVM_IRQFD_FLAG_DEASSIGN };
+
+	return checked(ioctl(vm_fd, KVM_IRQFD, &irqfd));
+}
+
 /*
  * Chapter 7: the in-kernel irqchip.  KVM_CREATE_IRQCHIP makes KVM emulate a
  * PIC pair, an I/O APIC and (for every vCPU created after it) a local APIC;

@@ -37,7 +37,8 @@ int kvm_set_msi_routes(int vm_fd, int n, const uint64_t *address, const uint32_t
 int kvm_create_irqchip(int vm_fd);				/* KVM_CREATE_IRQCHIP */
 int kvm_create_pit2(int vm_fd, uint32_t flags);
 int kvm_reinject_control(int vm_fd, bool reinject);
-int kvm_irqfd_resample(int vm_fd, int fd, uint32_t gsi, int resamplefd);	/* KVM_IRQFD, RESAMPLE */			/* KVM_REINJECT_CONTROL */
+int kvm_irqfd_resample(int vm_fd, int fd, uint32_t gsi, int resamplefd);	/* KVM_IRQFD, RESAMPLE */
+int kvm_irqfd_deassign(int vm_fd, int fd, uint32_t gsi);			/* KVM_IRQFD, DEASSIGN */			/* KVM_REINJECT_CONTROL */
 int kvm_set_irqchip_routes(int vm_fd, int n, const struct kvm_irq_routing_entry *e); /* KVM_SET_GSI_ROUTING */
 int kvm_get_irqchip(int vm_fd, uint32_t chip_id, struct kvm_irqchip *chip);	/* KVM_GET_IRQCHIP */
 int kvm_get_lapic(int vcpu_fd, struct kvm_lapic_state *state);	/* KVM_GET_LAPIC (vCPU not running) */

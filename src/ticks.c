@@ -104,9 +104,32 @@ static void pit_acked(struct vm *vm, const char *how)
 	pulse(vm);
 }
 
+/*
+ * kernel + pit user: a tick in flight holds GSI 0 high until the guest
+ * acknowledges it.  One the guest never will (it masked pin 2, then
+ * reprogrammed the 8254) would hold it high for good, and no later tick
+ * could make an edge.  Only KVM can lower it: unbinding the irqfd does
+ * (irqfd_resampler_shutdown() in virt/kvm/eventfd.c), so unbind and bind
+ * again.
+ */
+static void resample_release(struct vm *vm)
+{
+	int r = kvm_irqfd_deassign(vm->vm_fd, vm->tick_irqfd, 0);
+
+	if (!r)
+		r = kvm_irqfd_resample(vm->vm_fd, vm->tick_irqfd, 0, vm->tick_resamplefd);
+	TRACE(&vm->trace, "pit: a tick in flight is forgotten: KVM_IRQFD deassign and assign again lowers gsi 0");
+	if (r)
+		fprintf(vm->diag, "tinyvmm: rebinding the 8254's irqfd: %s\n", strerror(-r));
+}
+
 void ticks_pit_reprogrammed(struct vm *vm)
 {
+	bool held = vm->pit_ticks.in_flight;
+
 	tick_gate_reset(&vm->pit_ticks);
+	if (held && vm->tick_irqfd >= 0)
+		resample_release(vm);
 }
 
 void ticks_pic_intack(struct vm *vm, int vector)

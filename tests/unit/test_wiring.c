@@ -699,7 +699,8 @@ static struct {
 	struct kvm_irq_level line[8];
 	uint32_t nr;
 	struct kvm_irq_routing_entry route[32];
-	struct kvm_irqfd irqfd;	/* the last KVM_IRQFD */
+	struct kvm_irqfd irqfd;	/* the last KVM_IRQFD that assigned */
+	int deassigns;		/* KVM_IRQFD with KVM_IRQFD_FLAG_DEASSIGN */
 	int msi_result;		/* what KVM_SIGNAL_MSI returns */
 } fake_kvm;
 
@@ -725,6 +726,10 @@ int ioctl(int fd, unsigned long request, ...)
 		fake_kvm.lines++;
 		return 0;
 	case KVM_IRQFD:
+		if (((struct kvm_irqfd *)arg)->flags & KVM_IRQFD_FLAG_DEASSIGN) {
+			fake_kvm.deassigns++;
+			return 0;
+		}
 		fake_kvm.irqfd = *(struct kvm_irqfd *)arg;
 		fake_kvm.irqfds++;
 		return 0;
@@ -1281,6 +1286,26 @@ static void test_tick_policy_kernel_resample(void)
 		   fd_count((int)fake_kvm.irqfd.fd, 200) == 0,
 		   "kernel, pit user, reinject: the third acknowledgement finds nothing waiting: no write");
 	}
+	/*
+	 * A tick in flight that the guest will never take (it masked pin 2 in
+	 * KVM's I/O APIC, then reprogrammed the 8254): KVM holds GSI 0 high
+	 * until an acknowledgement, so no later tick could make an edge.
+	 * Unbinding the irqfd lowers it (api.rst: the resampler's GSI is
+	 * de-asserted when the irqfd goes); then it is bound again.
+	 */
+	pthread_mutex_lock(&vm->lock);
+	ticks_pit_out0(vm, 0, 1);
+	ticks_pit_out0(vm, 0, 0);
+	fd_count((int)fake_kvm.irqfd.fd, 0);
+	port_w(PIT_PORT_CONTROL, 0x34);			/* reprogrammed, the tick not taken */
+	pthread_mutex_unlock(&vm->lock);
+	ok(fake_kvm.deassigns == 1 && fake_kvm.irqfds == 2 && fake_kvm.irqfd.gsi == 0 &&
+	   fake_kvm.irqfd.flags == KVM_IRQFD_FLAG_RESAMPLE,
+	   "kernel, pit user, reinject: a tick in flight at a reprogramming: the irqfd is unbound and bound again");
+	pthread_mutex_lock(&vm->lock);
+	port_w(PIT_PORT_CONTROL, 0x34);			/* nothing in flight now */
+	pthread_mutex_unlock(&vm->lock);
+	ok(fake_kvm.deassigns == 1, "kernel, pit user, reinject: nothing in flight at a reprogramming: the irqfd stays");
 	ticks_stop(vm);
 	ok(!vm->tick_thread_running && vm->tick_irqfd == -1, "kernel, pit user: ticks_stop() ends the thread, closes both");
 	teardown();
