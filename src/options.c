@@ -44,6 +44,12 @@ static const char usage_text[] =
 "                        mode, KVM's by KVM_REINJECT_CONTROL; tinyvmm's local\n"
 "                        APIC timer under 'none'; KVM's local APIC timer always\n"
 "                        coalesces) (chapter 9)\n"
+"      --cpus N          N virtual CPUs, 1-8 (default 1): the first (the BSP) starts\n"
+"                        at the reset vector, the others wait for INIT and SIPI\n"
+"                        from it; needs a machine with APICs (chapter 10)\n"
+"      --halt-poll-ns NS with --irqchip split or kernel, how long KVM polls a\n"
+"                        halted vCPU for a wakeup before it sleeps (KVM_CAP_HALT_POLL,\n"
+"                        0 = never poll; default: the host's halt_poll_ns)\n"
 "      --dump-irqchip    at exit, print every interrupt controller's state on\n"
 "                        standard error, read from tinyvmm or from KVM\n"
 "      --chapter N       build tutorial chapter N's machine (see below)\n"
@@ -86,7 +92,7 @@ static const char usage_text[] =
 "Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it);\n"
 "TINYVMM_TIMEOUT=SECONDS is --timeout for runs that give none (the tests set it).\n";
 
-enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP, OPT_MSI, OPT_TICK_POLICY };
+enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP, OPT_MSI, OPT_TICK_POLICY, OPT_CPUS, OPT_HALT_POLL };
 
 static const struct option long_options[] = {
 	{ "mem",     required_argument, NULL, 'm' },
@@ -99,6 +105,8 @@ static const struct option long_options[] = {
 	{ "msi",     required_argument, NULL, OPT_MSI },
 	{ "dump-irqchip", no_argument,  NULL, OPT_DUMP_IRQCHIP },
 	{ "tick-policy", required_argument, NULL, OPT_TICK_POLICY },
+	{ "cpus",    required_argument, NULL, OPT_CPUS },
+	{ "halt-poll-ns", required_argument, NULL, OPT_HALT_POLL },
 	{ "trace",   no_argument,       NULL, 't' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, 'V' },
@@ -148,10 +156,14 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 	long chapter;
 	bool irqchip_given = false, pit_given = false, msi_given = false, tick_given = false;
 	char *end;
+	long ncpu;
+	long long hp;
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mem_size = VM_DEFAULT_MEM;
+	cfg->cpus = 1;
+	cfg->halt_poll_ns = -1;
 	opterr = 0;		/* we print our own messages */
 	optind = 0;		/* 0, not 1: glibc then also forgets a half-read "-xV" */
 	while ((c = getopt_long(argc, argv, ":m:thV", long_options, NULL)) != -1) {
@@ -217,6 +229,19 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			else
 				return usage_error(err, "--tick-policy: '%s' is not a policy: 'coalesce' or 'reinject'", optarg);
 			tick_given = true;
+			break;
+		case OPT_CPUS:
+			ncpu = strtol(optarg, &end, 10);
+			if (end == optarg || *end || ncpu < 1 || ncpu > VM_MAX_CPUS)
+				return usage_error(err, "--cpus: '%s' is not a number of CPUs from 1 to 8", optarg);
+			cfg->cpus = (int)ncpu;
+			break;
+		case OPT_HALT_POLL:
+			errno = 0;
+			hp = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg == '-' || *optarg == '+' || hp < 0 || hp > 1000000000)
+				return usage_error(err, "--halt-poll-ns: '%s' is not a number of nanoseconds from 0 to 1000000000", optarg);
+			cfg->halt_poll_ns = hp;
 			break;
 		case OPT_DUMP_IRQCHIP:
 			cfg->dump_irqchip = true;
@@ -291,6 +316,13 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 				   "device's MSI goes to tinyvmm's own local APIC model)");
 	if (msi_given && !cfg->pci)
 		return usage_error(err, "%s", "--msi needs the PCI bus (chapter 8's machine, or no --chapter)");
+	if (cfg->cpus > 1 && cfg->machine != MACHINE_APIC)
+		return usage_error(err, "%s", "--cpus: a second CPU needs APICs to be started and interrupted "
+				   "(INIT, SIPI, IPIs): chapter 5's machine or later");
+	/* halt polling is KVM's: under 'none' HLT comes to tinyvmm, which sleeps on a condition */
+	if (cfg->halt_poll_ns >= 0 && cfg->irqchip == IRQCHIP_NONE)
+		return usage_error(err, "%s", "--halt-poll-ns goes with --irqchip split or kernel (under 'none' "
+				   "HLT exits to tinyvmm, and KVM never polls)");
 	if (tick_given && cfg->machine == MACHINE_BARE)
 		return usage_error(err, "%s", "--tick-policy: chapter 1 and 2's machine has no timer");
 	cfg->image = argv[optind];

@@ -33,6 +33,7 @@
 #define EXIT_TIMEOUT		124	/* --timeout expired */
 #define EXIT_STRICT		125	/* --strict: the guest touched an address nobody owns */
 
+#define VM_MAX_CPUS		8	/* --cpus; APIC IDs 0-7 fit a flat logical destination */
 #define VM_DEFAULT_MEM		(16ull << 20)
 #define VM_MIN_MEM		(2ull << 20)
 #define VM_MAX_MEM		(3ull << 30)	/* RAM stays below the 0xC0000000 device hole */
@@ -82,6 +83,8 @@ struct vm_config {
 	enum tick_policy tick_policy;	/* --tick-policy: ticks the guest has not taken yet (tick.h) */
 	bool dump_irqchip;	/* --dump-irqchip: print the controllers' state at exit */
 	uint64_t mem_size;
+	int cpus;		/* --cpus: 1-VM_MAX_CPUS; CPU 0 is the BSP (chapter 10) */
+	long long halt_poll_ns;	/* --halt-poll-ns: KVM_CAP_HALT_POLL's value; -1: leave KVM's default */
 	bool strict;
 	double timeout_s;	/* 0: none */
 	bool trace;		/* --trace */
