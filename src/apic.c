@@ -95,16 +95,16 @@ static bool apic_deliver(void *opaque, const struct ioapic_irq *irq)
 	switch (irq->delivery_mode) {
 	case IOAPIC_DM_FIXED:
 	case IOAPIC_DM_LOWEST:	/* one CPU: the lowest-priority one is this one, if addressed */
-		if (!lapic_match_dest(&vm->lapic, irq->dest, irq->dest_logical)) {
+		if (!lapic_match_dest(&vm->lapic[0], irq->dest, irq->dest_logical)) {
 			TRACE(&vm->trace, "ioapic: message vector %#04x for %s destination %#04x: not this "
 			      "lapic, nobody takes it", irq->vector, irq->dest_logical ? "logical" : "physical",
 			      irq->dest);
 			return false;
 		}
-		taken = lapic_accept(&vm->lapic, irq->vector, irq->level);
+		taken = lapic_accept(&vm->lapic[0], irq->vector, irq->level);
 		TRACE(&vm->trace, "ioapic: message vector %#04x %s %s -> lapic irr (ppr=%02x)%s",
 		      irq->vector, delivery_mode_name[irq->delivery_mode & 7],
-		      irq->level ? "level" : "edge", lapic_ppr(&vm->lapic), taken ? "" : ": refused");
+		      irq->level ? "level" : "edge", lapic_ppr(&vm->lapic[0]), taken ? "" : ": refused");
 		irq_intr_changed(vm);
 		return taken;
 	case IOAPIC_DM_EXTINT:
@@ -113,7 +113,7 @@ static bool apic_deliver(void *opaque, const struct ioapic_irq *irq)
 		 * vector from the 8259A with an INTA cycle (SDM vol. 3A 11.6.1);
 		 * IRR and ISR are bypassed, so there is no EOI to the LAPIC.
 		 */
-		if (!lapic_match_dest(&vm->lapic, irq->dest, irq->dest_logical))
+		if (!lapic_match_dest(&vm->lapic[0], irq->dest, irq->dest_logical))
 			return false;
 		vm->extint_pending = true;
 		TRACE(&vm->trace, "ioapic: pin %d extint message -> cpu will ask the 8259a for the vector", irq->pin);
@@ -159,17 +159,17 @@ bool apic_deliver_msi(struct vm *vm, const char *source, uint64_t address, uint3
 		      irq.vector);
 		return false;
 	}
-	if (!lapic_match_dest(&vm->lapic, irq.dest, irq.dest_logical)) {
+	if (!lapic_match_dest(&vm->lapic[0], irq.dest, irq.dest_logical)) {
 		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) for %s destination %#04x: "
 		      "not this lapic, nobody takes it", source, (unsigned long long)address, data,
 		      irq.vector, irq.dest_logical ? "logical" : "physical", irq.dest);
 		return false;
 	}
-	taken = lapic_accept(&vm->lapic, irq.vector, irq.level);
+	taken = lapic_accept(&vm->lapic[0], irq.vector, irq.level);
 	TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x %s %s) -> lapic irr (ppr=%02x)%s",
 	      source, (unsigned long long)address, data, irq.vector,
 	      delivery_mode_name[irq.delivery_mode & 7], irq.level ? "level" : "edge",
-	      lapic_ppr(&vm->lapic), taken ? "" : ": refused");
+	      lapic_ppr(&vm->lapic[0]), taken ? "" : ": refused");
 	irq_intr_changed(vm);
 	return taken;
 }
@@ -202,12 +202,12 @@ static int highest_isr(const struct lapic *a)
  */
 void apic_trace_expiries(struct vm *vm, uint64_t before, const char *noticed_by)
 {
-	if (vm->lapic.timer_expiries == before)
+	if (vm->lapic[0].timer_expiries == before)
 		return;
-	if (vm->lapic.lvt[0] & 0x10000)		/* lvt[0] is the timer LVT (lapic.h); bit 16: masked */
+	if (vm->lapic[0].lvt[0] & 0x10000)		/* lvt[0] is the timer LVT (lapic.h); bit 16: masked */
 		TRACE(&vm->trace, "lapic: timer fires, masked in the lvt: no interrupt%s", noticed_by);
 	else
-		TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)%s", lapic_ppr(&vm->lapic), noticed_by);
+		TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)%s", lapic_ppr(&vm->lapic[0]), noticed_by);
 }
 
 /*
@@ -217,10 +217,10 @@ void apic_trace_expiries(struct vm *vm, uint64_t before, const char *noticed_by)
 static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
 {
 	struct vm *vm = opaque;
-	uint64_t expiries = vm->lapic.timer_expiries;
+	uint64_t expiries = vm->lapic[0].timer_expiries;
 
 	for (unsigned i = 0; i < size; i += 4) {
-		uint32_t v = lapic_mmio_read(&vm->lapic, (uint32_t)((off + i) & ~3ull));
+		uint32_t v = lapic_mmio_read(&vm->lapic[0], (uint32_t)((off + i) & ~3ull));
 
 		v >>= 8 * ((off + i) & 3);
 		memcpy(data + i, &v, size - i < 4 ? size - i : 4);
@@ -233,7 +233,7 @@ static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigne
 static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
 {
 	struct vm *vm = opaque;
-	uint64_t expiries = vm->lapic.timer_expiries;
+	uint64_t expiries = vm->lapic[0].timer_expiries;
 	int eoi_vector = -1;
 
 	if (size < 4 || (off & 3)) {
@@ -246,16 +246,16 @@ static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, 
 
 		memcpy(&v, data + i, 4);
 		if (off + i == LAPIC_EOI) {
-			eoi_vector = highest_isr(&vm->lapic);
+			eoi_vector = highest_isr(&vm->lapic[0]);
 			TRACE(&vm->trace, "guest: lapic eoi of vector %#04x (the highest in isr)", eoi_vector);
 		} else
 			TRACE(&vm->trace, "guest: lapic +%#05llx <- %08x", (unsigned long long)(off + i), v);
-		lapic_mmio_write(&vm->lapic, (uint32_t)(off + i), v);
+		lapic_mmio_write(&vm->lapic[0], (uint32_t)(off + i), v);
 		apic_trace_expiries(vm, expiries, ", caught up by a register write of the guest");
-		expiries = vm->lapic.timer_expiries;
+		expiries = vm->lapic[0].timer_expiries;
 		if (off + i == LAPIC_EOI) {
-			TRACE(&vm->trace, "lapic: after eoi ppr=%02x%s", lapic_ppr(&vm->lapic),
-			      lapic_pending(&vm->lapic) >= 0 ? ", a vector above ppr waits in irr" : "");
+			TRACE(&vm->trace, "lapic: after eoi ppr=%02x%s", lapic_ppr(&vm->lapic[0]),
+			      lapic_pending(&vm->lapic[0]) >= 0 ? ", a vector above ppr waits in irr" : "");
 			ticks_eoi(vm, eoi_vector);	/* IRQ 0's vector: a reinjecting 8254 goes on */
 		}
 	}
@@ -349,10 +349,10 @@ int apic_devices_add(struct vm *vm)
 	if (vm->cfg.irqchip == IRQCHIP_KERNEL)
 		return 0;	/* chapter 7: both APICs are KVM's (inkernel.c), at the same addresses */
 	vm->has_apics = true;
-	lapic_init(&vm->lapic, vm->clock, 0, apic_eoi_level, vm);
-	vm->lapic.min_period_ns = TIMER_MIN_PERIOD_NS;	/* as KVM's min_timer_period_us (irq.h) */
+	lapic_init(&vm->lapic[0], vm->clock, 0, apic_eoi_level, vm);
+	vm->lapic[0].min_period_ns = TIMER_MIN_PERIOD_NS;	/* as KVM's min_timer_period_us (irq.h) */
 	/* As KVM does at reset for the first CPU: LINT0 in ExtINT mode, so the 8259A reaches the CPU. */
-	lapic_setup_virtual_wire(&vm->lapic);
+	lapic_setup_virtual_wire(&vm->lapic[0]);
 	ioapic_init(&vm->ioapic, apic_deliver, vm);
 	/* In split mode KVM's own local APIC answers at 0xFEE00000: no exits there. */
 	if (vm->cfg.irqchip == IRQCHIP_NONE)
@@ -412,8 +412,8 @@ bool apic_handle_msr(struct vcpu *vcpu)
 	switch (run->msr.index) {
 	case MSR_IA32_APIC_BASE:
 		if (!write) {
-			run->msr.data = lapic_read_base(&vm->lapic);
-		} else if (lapic_write_base(&vm->lapic, run->msr.data) < 0) {
+			run->msr.data = lapic_read_base(&vm->lapic[vcpu->id]);
+		} else if (lapic_write_base(&vm->lapic[vcpu->id], run->msr.data) < 0) {
 			fprintf(vm->diag, "tinyvmm: guest wrote IA32_APIC_BASE = %#llx: tinyvmm's local APIC "
 				"stays at 0xfee00000 in xAPIC mode (relocation and x2APIC are not modelled); #GP\n",
 				(unsigned long long)run->msr.data);
@@ -427,12 +427,12 @@ bool apic_handle_msr(struct vcpu *vcpu)
 		break;
 	case MSR_IA32_TSC_DEADLINE:
 		if (!write) {
-			run->msr.data = lapic_read_tsc_deadline(&vm->lapic);
+			run->msr.data = lapic_read_tsc_deadline(&vm->lapic[vcpu->id]);
 		} else {
 			uint64_t expiry = run->msr.data ? tsc_to_clock_ns(vcpu, run->msr.data) : 0;
-			uint64_t expiries = vm->lapic.timer_expiries;
+			uint64_t expiries = vm->lapic[vcpu->id].timer_expiries;
 
-			lapic_write_tsc_deadline(&vm->lapic, run->msr.data, expiry);
+			lapic_write_tsc_deadline(&vm->lapic[vcpu->id], run->msr.data, expiry);
 			TRACE(&vm->trace, "guest: wrmsr IA32_TSC_DEADLINE = %#llx (in %lld us)",
 			      (unsigned long long)run->msr.data,
 			      expiry ? (long long)(expiry - clock_now_ns(vm->clock)) / 1000 : -1ll);
@@ -456,7 +456,7 @@ bool apic_handle_msr(struct vcpu *vcpu)
 
 void apic_cr8_to_run(struct vcpu *vcpu)
 {
-	vcpu->cr8_entered = lapic_get_cr8(&vcpu->vm->lapic);
+	vcpu->cr8_entered = lapic_get_cr8(&vcpu->vm->lapic[vcpu->id]);
 	vcpu->run->cr8 = vcpu->cr8_entered;
 }
 
@@ -466,10 +466,10 @@ void apic_cr8_from_run(struct vcpu *vcpu)
 
 	if (vcpu->run->cr8 != vcpu->cr8_entered) {
 		/* the guest moved to CR8: that is a TPR write */
-		lapic_set_cr8(&vm->lapic, (uint8_t)vcpu->run->cr8);
+		lapic_set_cr8(&vm->lapic[vcpu->id], (uint8_t)vcpu->run->cr8);
 		vcpu->cr8_entered = vcpu->run->cr8;
 		TRACE(&vm->trace, "guest: mov cr8 = %llu -> lapic tpr=%02x", (unsigned long long)vcpu->run->cr8,
-		      (unsigned)lapic_get_cr8(&vm->lapic) << 4);
+		      (unsigned)lapic_get_cr8(&vm->lapic[vcpu->id]) << 4);
 		irq_intr_changed(vm);
 	}
 }

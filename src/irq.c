@@ -59,7 +59,7 @@ static void trace_pic(struct vm *vm, const char *what)
  */
 static bool extint(struct vm *vm)
 {
-	return vm->extint_pending || (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic));
+	return vm->extint_pending || (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic[0]));
 }
 
 bool irq_intr(struct vm *vm)
@@ -80,7 +80,7 @@ bool irq_intr(struct vm *vm)
 	//@ if (!vm_user_lapic(vm))
 	//@ 	return false;	/* split: what drives the CPU's INTR input? */
 	/* LAB 6: end */
-	return extint(vm) || lapic_pending(&vm->lapic) >= 0;
+	return extint(vm) || lapic_pending(&vm->lapic[0]) >= 0;
 }
 
 int irq_intack(struct vm *vm, const char **from)
@@ -99,7 +99,7 @@ int irq_intack(struct vm *vm, const char **from)
 		return vector;
 	}
 	*from = "lapic";
-	return lapic_intack(&vm->lapic);
+	return lapic_intack(&vm->lapic[0]);
 }
 
 /*
@@ -126,19 +126,19 @@ void irq_intr_changed(struct vm *vm)
 	bool intr = irq_intr(vm);
 
 	/* A copy the vCPU loop may read without the lock (see inject_interrupt). */
-	__atomic_store_n(&vm->intr_line, intr, __ATOMIC_RELEASE);
+	__atomic_store_n(&vm->vcpu[0].intr_line, intr, __ATOMIC_RELEASE);
 	if (!intr)
 		return;
-	if (vm->vcpu_halted) {
+	if (vm->vcpu[0].halted) {
 		/* The vCPU thread sleeps in handle_hlt(): wake it. */
 		pthread_cond_signal(&vm->halt_cond);
-	} else if (!pthread_equal(pthread_self(), vm->vcpu.thread)) {
+	} else if (!pthread_equal(pthread_self(), vm->vcpu[0].thread)) {
 		/*
 		 * The vCPU may be inside KVM_RUN running guest code; it would
 		 * not look at INTR before its next exit.  Kick it out
 		 * (kvm_vcpu_kick() is the in-kernel equivalent).
 		 */
-		vcpu_kick(&vm->vcpu);
+		vcpu_kick(&vm->vcpu[0]);
 	}
 	/* else: we are the vCPU thread, which checks INTR before every entry */
 	/* LAB 3b: stub */
@@ -284,11 +284,11 @@ static void pit_catch_up(struct vm *vm)
 /* Our local APIC's timer, the same way: its expiries due by now go into IRR. */
 static void lapic_catch_up(struct vm *vm)
 {
-	uint64_t expiries = vm->lapic.timer_expiries;
+	uint64_t expiries = vm->lapic[0].timer_expiries;
 
-	if (!vm_user_lapic(vm) || lapic_next_event_ns(&vm->lapic) > clock_now_ns(vm->clock))
+	if (!vm_user_lapic(vm) || lapic_next_event_ns(&vm->lapic[0]) > clock_now_ns(vm->clock))
 		return;
-	lapic_update(&vm->lapic);	/* the LVT timer vector goes into IRR */
+	lapic_update(&vm->lapic[0]);	/* the LVT timer vector goes into IRR */
 	apic_trace_expiries(vm, expiries, "");
 	irq_intr_changed(vm);
 }
@@ -393,7 +393,7 @@ static void *timer_main(void *opaque)
 	while (!vm->timer_stop) {
 		uint64_t deadline = vm->has_pit ? pit_next_event_ns(&vm->pit) : UINT64_MAX;
 		uint64_t lapic_deadline = vm_user_lapic(vm) ?
-					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
+					  lapic_next_event_ns(&vm->lapic[0]) : UINT64_MAX;
 		uint64_t edu_deadline = pcibus_next_event_ns(vm);
 
 		if (deadline != UINT64_MAX && deadline < vm->pit_not_before)
