@@ -341,6 +341,21 @@ int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs)
 	return checked(ioctl(vcpu_fd, KVM_GET_REGS, regs));
 }
 
+int kvm_set_regs(int vcpu_fd, const struct kvm_regs *regs)
+{
+	return checked(ioctl(vcpu_fd, KVM_SET_REGS, regs));
+}
+
+int kvm_set_sregs(int vcpu_fd, const struct kvm_sregs *sregs)
+{
+	return checked(ioctl(vcpu_fd, KVM_SET_SREGS, sregs));
+}
+
+int kvm_nmi(int vcpu_fd)
+{
+	return checked(ioctl(vcpu_fd, KVM_NMI));
+}
+
 int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs)
 {
 	return checked(ioctl(vcpu_fd, KVM_GET_SREGS, sregs));

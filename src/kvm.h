@@ -55,6 +55,9 @@ int kvm_set_cpuid2(int vcpu_fd, struct kvm_cpuid2 *cpuid);		/* KVM_SET_CPUID2 */
 int kvm_run(int vcpu_fd);				/* KVM_RUN */
 int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs);	/* KVM_GET_REGS */
 int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs);/* KVM_GET_SREGS */
+int kvm_set_regs(int vcpu_fd, const struct kvm_regs *regs);	/* KVM_SET_REGS */
+int kvm_set_sregs(int vcpu_fd, const struct kvm_sregs *sregs);	/* KVM_SET_SREGS */
+int kvm_nmi(int vcpu_fd);				/* KVM_NMI: without an in-kernel LAPIC only */
 int kvm_interrupt(int vcpu_fd, uint32_t vector);	/* KVM_INTERRUPT */
 int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value);	/* KVM_GET_MSRS, one MSR */
 int kvm_set_msr(int vcpu_fd, uint32_t index, uint64_t value);	/* KVM_SET_MSRS, one MSR */

@@ -319,10 +319,6 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 	if (cfg->cpus > 1 && cfg->machine != MACHINE_APIC)
 		return usage_error(err, "%s", "--cpus: a second CPU needs APICs to be started and interrupted "
 				   "(INIT, SIPI, IPIs): chapter 5's machine or later");
-	/* chapter 10: the userspace LAPIC models' IPIs, INIT and SIPI are not wired yet */
-	if (cfg->cpus > 1 && cfg->irqchip == IRQCHIP_NONE)
-		return usage_error(err, "%s", "--cpus: more than one CPU needs --irqchip split or kernel for now "
-				   "(tinyvmm's own local APICs do not start APs yet)");
 	/* halt polling is KVM's: under 'none' HLT comes to tinyvmm, which sleeps on a condition */
 	if (cfg->halt_poll_ns >= 0 && cfg->irqchip == IRQCHIP_NONE)
 		return usage_error(err, "%s", "--halt-poll-ns goes with --irqchip split or kernel (under 'none' "

@@ -28,6 +28,7 @@
 #include "inkernel.h"
 #include "irq.h"
 #include "kvm.h"
+#include "smp.h"
 #include "vm.h"
 
 #define KICK_SIGNAL SIGUSR1
@@ -149,6 +150,12 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 			strerror(-r));
 		return EXIT_SETUP;
 	}
+	/* the reset state, for INIT and SIPI under --irqchip none (smp.c) */
+	if ((r = kvm_get_regs(vcpu->fd, &vcpu->reset_regs)) < 0 ||
+	    (r = kvm_get_sregs(vcpu->fd, &vcpu->reset_sregs)) < 0) {
+		fprintf(vm->diag, "tinyvmm: reading the vCPU's reset state: %s\n", strerror(-r));
+		return EXIT_SETUP;
+	}
 	size = kvm_get_vcpu_mmap_size(vm->sys_fd);
 	if (size < (int)sizeof(struct kvm_run)) {
 		fprintf(vm->diag, "tinyvmm: KVM_GET_VCPU_MMAP_SIZE: %s\n",
@@ -206,6 +213,7 @@ static bool handle_io(struct vcpu *vcpu)
 	data = (uint8_t *)run + run->io.data_offset;	/* only now known to be inside the mapping */
 	/* LAB 1: begin */
 	pthread_mutex_lock(&vm->lock);
+	vm->accessing = vcpu;
 	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
 		bool claimed = write ? bus_write(&vm->pio, run->io.port, data, size)
 				     : bus_read(&vm->pio, run->io.port, data, size);
@@ -244,6 +252,7 @@ static bool handle_mmio(struct vcpu *vcpu)
 	}
 	/* LAB 1: begin */
 	pthread_mutex_lock(&vm->lock);
+	vm->accessing = vcpu;	/* the local APIC at 0xFEE00000 is this CPU's own */
 	claimed = write ? bus_write(&vm->mmio, run->mmio.phys_addr, run->mmio.data, size)
 			: bus_read(&vm->mmio, run->mmio.phys_addr, run->mmio.data, size);
 	if (!claimed)
@@ -262,6 +271,20 @@ static bool handle_mmio(struct vcpu *vcpu)
 }
 
 /*
+ * What ends a HLT: INTR with IF=1 (KVM delivers it at once after we return),
+ * and, with several CPUs, an INIT, a SIPI or an NMI from another CPU (an NMI
+ * wakes even with IF=0; INIT puts the CPU back to wait-for-SIPI).
+ */
+static bool hlt_wakes(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	if (irq_cpu_intr(vm, vcpu->id) && vcpu->run->if_flag)
+		return true;
+	return vm->ncpus > 1 && vm_user_lapic(vm) && smp_cpu_event(vm, vcpu->id);
+}
+
+/*
  * KVM_EXIT_HLT: with the local APIC in userspace, KVM hands HLT to us: the
  * guest waits for an interrupt, and only our devices can produce one.  So we
  * sleep until the PIC raises INTR (the timer thread or the watchdog signals
@@ -274,7 +297,10 @@ static bool handle_hlt(struct vcpu *vcpu)
 	const char *why = NULL;
 
 	pthread_mutex_lock(&vm->lock);
-	if (!vcpu->run->if_flag)
+	/* with other CPUs, an INIT, an NMI or an IPI can still come (chapter 10) */
+	if (vm->ncpus > 1)
+		;
+	else if (!vcpu->run->if_flag)
 		why = "interrupts disabled (IF=0)";
 	else if (!vm->has_pic)
 		why = "no interrupt controller in this machine";
@@ -284,13 +310,13 @@ static bool handle_hlt(struct vcpu *vcpu)
 				    : "every 8259A input masked";
 	if (!why) {
 		TRACE(&vm->trace, "vcpu: hlt -> sleep until INTR");
-		vm->vcpu[0].halted = true;
-		while (!irq_intr(vm) && !vm->stop_requested)
+		vcpu->halted = true;
+		while (!hlt_wakes(vcpu) && !vm->stop_requested)
 			pthread_cond_wait(&vm->halt_cond, &vm->lock);
-		vm->vcpu[0].halted = false;
+		vcpu->halted = false;
 		TRACE(&vm->trace, "vcpu: woken from hlt");
 		/* the injection path reads this copy of INTR first: keep it true to the models */
-		__atomic_store_n(&vm->vcpu[0].intr_line, irq_intr(vm), __ATOMIC_RELEASE);
+		__atomic_store_n(&vcpu->intr_line, irq_cpu_intr(vm, vcpu->id), __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (!why)
@@ -306,7 +332,7 @@ static bool handle_hlt(struct vcpu *vcpu)
  * What an injection did, for --trace, and a KVM_INTERRUPT that failed.
  * inline: the lab 3b handout, whose stub does not call it, must not warn.
  */
-static inline void report_injection(struct vm *vm, int vector, const char *from, int r)
+static inline void report_injection(struct vm *vm, struct vcpu *vcpu, int vector, const char *from, int r)
 {
 	struct pic_state_summary s;
 
@@ -316,7 +342,7 @@ static inline void report_injection(struct vm *vm, int vector, const char *from,
 		      "(pic inta: irr=%02x/%02x isr=%02x/%02x)", vector, s.irr[0], s.irr[1], s.isr[0], s.isr[1]);
 	else
 		TRACE(&vm->trace, "vcpu: lapic has vector %#04x above ppr, guest ready -> KVM_INTERRUPT "
-		      "(lapic inta: irr -> isr, ppr=%02x)", vector, lapic_ppr(&vm->lapic[0]));
+		      "(lapic inta: irr -> isr, ppr=%02x)", vector, lapic_ppr(&vm->lapic[vcpu->id]));
 	if (r < 0)
 		fprintf(vm->diag, "tinyvmm: KVM_INTERRUPT vector %#x: %s%s\n", vector, strerror(-r),
 			r == -EEXIST ? " (KVM already holds a pending ExtINT; this one is lost)" : "");
@@ -352,11 +378,11 @@ static void inject_interrupt(struct vcpu *vcpu)
 	 * just after this read, the raiser kicks us (irq_intr_changed), and
 	 * KVM_RUN returns at once thanks to immediate_exit.
 	 */
-	if (!__atomic_load_n(&vm->vcpu[0].intr_line, __ATOMIC_ACQUIRE) && !run->request_interrupt_window)
+	if (!__atomic_load_n(&vcpu->intr_line, __ATOMIC_ACQUIRE) && !run->request_interrupt_window)
 		return;
 	pthread_mutex_lock(&vm->lock);
 	/* LAB 3b: begin */
-	if (!irq_intr(vm) || vcpu->inject_inflight) {
+	if (!irq_cpu_intr(vm, vcpu->id) || vcpu->inject_inflight) {
 		run->request_interrupt_window = 0;
 	} else if (run->ready_for_interrupt_injection &&
 		   (run->if_flag || vm->cfg.irqchip == IRQCHIP_SPLIT)) {
@@ -367,11 +393,11 @@ static void inject_interrupt(struct vcpu *vcpu)
 		 * that KVM holds no ExtINT already (a second would fail with -EEXIST).
 		 */
 		const char *from;
-		int vector = irq_intack(vm, &from);
+		int vector = irq_cpu_intack(vm, vcpu->id, &from);
 		int r = kvm_interrupt(vcpu->fd, (uint32_t)vector);
 
-		__atomic_store_n(&vm->vcpu[0].intr_line, irq_intr(vm), __ATOMIC_RELEASE);
-		report_injection(vm, vector, from, r);
+		__atomic_store_n(&vcpu->intr_line, irq_cpu_intr(vm, vcpu->id), __ATOMIC_RELEASE);
+		report_injection(vm, vcpu, vector, from, r);
 		vcpu->inject_inflight = true;
 		run->request_interrupt_window = 0;
 	} else if (!run->request_interrupt_window) {
@@ -511,6 +537,9 @@ void vcpu_loop(struct vcpu *vcpu)
 		int r;
 
 		trace_mp_state(vcpu);
+		/* chapter 10: INIT, SIPI and NMI from our own local APICs */
+		if (vm->ncpus > 1 && vm_user_lapic(vm) && !smp_cpu_step(vcpu))
+			break;
 		/*
 		 * chapter 7: KVM injects by itself at entry (kvm_check_and_inject_events);
 		 * split: only the BSP's LINT0 takes the 8259A's ExtINT (an AP's is masked)

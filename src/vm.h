@@ -147,6 +147,9 @@ struct vm {
 	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */
 	int pci_intx;			/* the edu's INTA#, wired OR onto GSI 16 (irq.c irq_set_pci_intx) */
 	bool extint_pending;		/* an ExtINT message reached the LAPIC: the next INTA goes to the 8259A */
+	unsigned lowest_rr;		/* lowest-priority arbitration's round-robin cursor (smp.c) */
+	unsigned last_message_targets;	/* CPUs the last I/O APIC or MSI message went to (smp.c, --trace) */
+	struct vcpu *accessing;		/* whose port/MMIO/MSR access is being dispatched (vm->lock held) */
 	struct port_window window[VM_PORT_WINDOWS];
 	pthread_cond_t halt_cond;	/* broadcast when a halted vCPU's INTR rises or the VM stops */
 	pthread_cond_t timer_cond;	/* signalled when the guest reprograms the PIT, a LAPIC timer, the edu */
