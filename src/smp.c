@@ -154,6 +154,8 @@ bool smp_cpu_step(struct vcpu *vcpu)
 		while (lapic_mp_state(a) == LAPIC_MP_WAIT_FOR_SIPI && !vm->stop_requested)
 			pthread_cond_wait(&vm->halt_cond, &vm->lock);
 		vcpu->halted = false;
+		/* an INIT that came while we waited is done by the SIPI's fresh start */
+		(void)lapic_take_init(a);
 		sipi = lapic_take_sipi(a);
 		if (sipi >= 0) {
 			TRACE(&vm->trace, "cpu %d: SIPI vector %#04x -> start in real mode at %#07x",
