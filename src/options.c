@@ -69,6 +69,7 @@ static const char usage_text[] =
 "         00:00.0, QEMU's edu device at 00:04.0 (MSI, or INTA# on GSI 16)\n"
 "  9      the chapter 8 machine: every timer in KVM (the 8254 by KVM_CREATE_PIT2,\n"
 "         the local APIC timer, TSC-deadline); --irqchip and --pit move them back\n"
+"  10     the chapter 9 machine with two CPUs (--cpus 2, unless --cpus says)\n"
 "A guest touching a controller its machine lacks gets the unhandled-access report.\n"
 "\n"
 "The image: a multiple of 64 KiB, at most 16 MiB; it is mapped to end at 4 GiB,\n"
@@ -154,7 +155,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 {
 	long long mem;
 	long chapter;
-	bool irqchip_given = false, pit_given = false, msi_given = false, tick_given = false;
+	bool irqchip_given = false, pit_given = false, msi_given = false, tick_given = false, cpus_given = false;
 	char *end;
 	long ncpu;
 	long long hp;
@@ -235,6 +236,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			if (end == optarg || *end || ncpu < 1 || ncpu > VM_MAX_CPUS)
 				return usage_error(err, "--cpus: '%s' is not a number of CPUs from 1 to 8", optarg);
 			cfg->cpus = (int)ncpu;
+			cpus_given = true;
 			break;
 		case OPT_HALT_POLL:
 			errno = 0;
@@ -254,8 +256,8 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			chapter = strtol(optarg, &end, 10);
 			if (end == optarg || *end || chapter < 1 || chapter > 99)
 				return usage_error(err, "--chapter: '%s' is not a chapter number", optarg);
-			if (chapter > 9)
-				return usage_error(err, "--chapter: chapter %s is not written yet (1-9 are)", optarg);
+			if (chapter > 10)
+				return usage_error(err, "--chapter: chapter %s is not written yet (1-10 are)", optarg);
 			cfg->chapter = (int)chapter;
 			break;
 		case 't':
@@ -290,6 +292,9 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			cfg->irqchip = cfg->chapter == 6 ? IRQCHIP_SPLIT :
 				       cfg->chapter >= 7 ? IRQCHIP_KERNEL : IRQCHIP_NONE;
 	}
+	/* chapter 10: the same machine with two CPUs, unless --cpus says how many */
+	if (cfg->chapter >= 10 && !cpus_given)
+		cfg->cpus = 2;
 	/* the PCI bus came with chapter 8; the default machine is the fullest one */
 	cfg->pci = cfg->chapter == 0 || cfg->chapter >= 8;
 	if (cfg->irqchip != IRQCHIP_NONE && cfg->machine != MACHINE_APIC) {

@@ -340,8 +340,14 @@ static void test_chapters(struct result *r)
 	ok(r->status == -1 && !r->cfg.pit_in_kernel, "--pit user --chapter 7: an explicit --pit wins, in either order");
 	parse(r, "--chapter", "3", "--irqchip", "kernel", "g.rom", NULL);
 	one_line_error(r, "has no APIC", "--chapter 3 --irqchip kernel");
+	parse(r, "--chapter", "11", "g.rom", NULL);
+	one_line_error(r, "not written yet", "--chapter 11");
 	parse(r, "--chapter", "10", "g.rom", NULL);
-	one_line_error(r, "not written yet", "--chapter 10");
+	ok(r->status == -1 && r->cfg.cpus == 2 && r->cfg.irqchip == IRQCHIP_KERNEL && r->cfg.pit_in_kernel,
+	   "--chapter 10: chapter 9's machine with two CPUs");
+	parse(r, "--chapter", "10", "--cpus", "4", "--irqchip", "none", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.cpus == 4 && r->cfg.irqchip == IRQCHIP_NONE,
+	   "--chapter 10 --cpus 4 --irqchip none: the options win over the preset");
 	parse(r, "--chapter", "9", "g.rom", NULL);
 	ok(r->status == -1 && r->cfg.irqchip == IRQCHIP_KERNEL && r->cfg.pit_in_kernel && r->cfg.pci &&
 	   r->cfg.tick_policy == TICK_COALESCE,
