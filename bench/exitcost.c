@@ -78,11 +78,11 @@ static void discard(void *opaque, uint8_t byte)
 /* The minimal loop: no bus, no devices; answer IN with all ones (so the guest's UART polling sees THRE). */
 static unsigned long raw_loop(struct vm *vm)
 {
-	struct kvm_run *run = vm->vcpu.run;
+	struct kvm_run *run = vm->vcpu[0].run;
 	unsigned long exits = 0;
 
 	for (;;) {
-		if (ioctl(vm->vcpu.fd, KVM_RUN, 0) < 0)
+		if (ioctl(vm->vcpu[0].fd, KVM_RUN, 0) < 0)
 			return 0;
 		exits++;
 		if (run->exit_reason != KVM_EXIT_IO)

@@ -28,6 +28,7 @@
 #include "kvm.h"
 #include "devmsi.h"
 #include "msi.h"
+#include "smp.h"
 #include "vm.h"
 
 #define MSR_IA32_TSC		0x010
@@ -95,16 +96,26 @@ static bool apic_deliver(void *opaque, const struct ioapic_irq *irq)
 	switch (irq->delivery_mode) {
 	case IOAPIC_DM_FIXED:
 	case IOAPIC_DM_LOWEST:	/* one CPU: the lowest-priority one is this one, if addressed */
-		if (!lapic_match_dest(&vm->lapic, irq->dest, irq->dest_logical)) {
+		if (vm->ncpus > 1) {
+			/* chapter 10: to the CPUs the destination names (smp.c) */
+			taken = smp_deliver_message(vm, irq->dest, irq->dest_logical,
+						    irq->delivery_mode == IOAPIC_DM_LOWEST, irq->vector, irq->level);
+			TRACE(&vm->trace, "ioapic: message vector %#04x %s %s -> cpus %#04x%s", irq->vector,
+			      delivery_mode_name[irq->delivery_mode & 7], irq->level ? "level" : "edge",
+			      vm->last_message_targets, taken ? "" : ": nobody took it");
+			irq_intr_changed(vm);
+			return taken;
+		}
+		if (!lapic_match_dest(&vm->lapic[0], irq->dest, irq->dest_logical)) {
 			TRACE(&vm->trace, "ioapic: message vector %#04x for %s destination %#04x: not this "
 			      "lapic, nobody takes it", irq->vector, irq->dest_logical ? "logical" : "physical",
 			      irq->dest);
 			return false;
 		}
-		taken = lapic_accept(&vm->lapic, irq->vector, irq->level);
+		taken = lapic_accept(&vm->lapic[0], irq->vector, irq->level);
 		TRACE(&vm->trace, "ioapic: message vector %#04x %s %s -> lapic irr (ppr=%02x)%s",
 		      irq->vector, delivery_mode_name[irq->delivery_mode & 7],
-		      irq->level ? "level" : "edge", lapic_ppr(&vm->lapic), taken ? "" : ": refused");
+		      irq->level ? "level" : "edge", lapic_ppr(&vm->lapic[0]), taken ? "" : ": refused");
 		irq_intr_changed(vm);
 		return taken;
 	case IOAPIC_DM_EXTINT:
@@ -113,7 +124,7 @@ static bool apic_deliver(void *opaque, const struct ioapic_irq *irq)
 		 * vector from the 8259A with an INTA cycle (SDM vol. 3A 11.6.1);
 		 * IRR and ISR are bypassed, so there is no EOI to the LAPIC.
 		 */
-		if (!lapic_match_dest(&vm->lapic, irq->dest, irq->dest_logical))
+		if (!lapic_match_dest(&vm->lapic[0], irq->dest, irq->dest_logical))
 			return false;
 		vm->extint_pending = true;
 		TRACE(&vm->trace, "ioapic: pin %d extint message -> cpu will ask the 8259a for the vector", irq->pin);
@@ -159,17 +170,26 @@ bool apic_deliver_msi(struct vm *vm, const char *source, uint64_t address, uint3
 		      irq.vector);
 		return false;
 	}
-	if (!lapic_match_dest(&vm->lapic, irq.dest, irq.dest_logical)) {
+	if (vm->ncpus > 1) {
+		taken = smp_deliver_message(vm, irq.dest, irq.dest_logical,
+					    irq.delivery_mode == IOAPIC_DM_LOWEST, irq.vector, irq.level);
+		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) -> cpus %#04x%s", source,
+		      (unsigned long long)address, data, irq.vector, vm->last_message_targets,
+		      taken ? "" : ": nobody took it");
+		irq_intr_changed(vm);
+		return taken;
+	}
+	if (!lapic_match_dest(&vm->lapic[0], irq.dest, irq.dest_logical)) {
 		TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x) for %s destination %#04x: "
 		      "not this lapic, nobody takes it", source, (unsigned long long)address, data,
 		      irq.vector, irq.dest_logical ? "logical" : "physical", irq.dest);
 		return false;
 	}
-	taken = lapic_accept(&vm->lapic, irq.vector, irq.level);
+	taken = lapic_accept(&vm->lapic[0], irq.vector, irq.level);
 	TRACE(&vm->trace, "%s: msi addr=%08llx data=%08x (vector %#04x %s %s) -> lapic irr (ppr=%02x)%s",
 	      source, (unsigned long long)address, data, irq.vector,
 	      delivery_mode_name[irq.delivery_mode & 7], irq.level ? "level" : "edge",
-	      lapic_ppr(&vm->lapic), taken ? "" : ": refused");
+	      lapic_ppr(&vm->lapic[0]), taken ? "" : ": refused");
 	irq_intr_changed(vm);
 	return taken;
 }
@@ -200,40 +220,51 @@ static int highest_isr(const struct lapic *a)
  * guest.  Each path traces here, so a trace shows every expiry once, with
  * the path that noticed it.
  */
-void apic_trace_expiries(struct vm *vm, uint64_t before, const char *noticed_by)
+void apic_trace_expiries(struct vm *vm, const struct lapic *a, uint64_t before, const char *noticed_by)
 {
-	if (vm->lapic.timer_expiries == before)
+	if (a->timer_expiries == before)
 		return;
-	if (vm->lapic.lvt[0] & 0x10000)		/* lvt[0] is the timer LVT (lapic.h); bit 16: masked */
+	if (a->lvt[0] & 0x10000)		/* lvt[0] is the timer LVT (lapic.h); bit 16: masked */
 		TRACE(&vm->trace, "lapic: timer fires, masked in the lvt: no interrupt%s", noticed_by);
 	else
-		TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)%s", lapic_ppr(&vm->lapic), noticed_by);
+		TRACE(&vm->trace, "lapic: timer fires -> irr (ppr=%02x)%s", lapic_ppr(a), noticed_by);
 }
 
 /*
  * MMIO: both APICs have 32-bit registers on 16-byte boundaries.  Narrower
  * reads see the bytes of the 32-bit register; a 64-bit access is two.
  */
+/*
+ * Every CPU sees its own local APIC at 0xFEE00000: the access belongs to the
+ * vCPU whose exit is being dispatched (vm->accessing, set under vm->lock).
+ */
+static struct lapic *accessing_lapic(struct vm *vm)
+{
+	return &vm->lapic[vm->accessing ? vm->accessing->id : 0];
+}
+
 static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
 {
 	struct vm *vm = opaque;
-	uint64_t expiries = vm->lapic.timer_expiries;
+	struct lapic *a = accessing_lapic(vm);
+	uint64_t expiries = a->timer_expiries;
 
 	for (unsigned i = 0; i < size; i += 4) {
-		uint32_t v = lapic_mmio_read(&vm->lapic, (uint32_t)((off + i) & ~3ull));
+		uint32_t v = lapic_mmio_read(a, (uint32_t)((off + i) & ~3ull));
 
 		v >>= 8 * ((off + i) & 3);
 		memcpy(data + i, &v, size - i < 4 ? size - i : 4);
 	}
 	/* a read catches the timer up: an expiry may have put its vector in IRR just now */
-	apic_trace_expiries(vm, expiries, ", caught up by a register read of the guest");
+	apic_trace_expiries(vm, a, expiries, ", caught up by a register read of the guest");
 	irq_intr_changed(vm);
 }
 
 static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
 {
 	struct vm *vm = opaque;
-	uint64_t expiries = vm->lapic.timer_expiries;
+	struct lapic *a = accessing_lapic(vm);
+	uint64_t expiries = a->timer_expiries;
 	int eoi_vector = -1;
 
 	if (size < 4 || (off & 3)) {
@@ -246,16 +277,16 @@ static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, 
 
 		memcpy(&v, data + i, 4);
 		if (off + i == LAPIC_EOI) {
-			eoi_vector = highest_isr(&vm->lapic);
+			eoi_vector = highest_isr(a);
 			TRACE(&vm->trace, "guest: lapic eoi of vector %#04x (the highest in isr)", eoi_vector);
 		} else
 			TRACE(&vm->trace, "guest: lapic +%#05llx <- %08x", (unsigned long long)(off + i), v);
-		lapic_mmio_write(&vm->lapic, (uint32_t)(off + i), v);
-		apic_trace_expiries(vm, expiries, ", caught up by a register write of the guest");
-		expiries = vm->lapic.timer_expiries;
+		lapic_mmio_write(a, (uint32_t)(off + i), v);
+		apic_trace_expiries(vm, a, expiries, ", caught up by a register write of the guest");
+		expiries = a->timer_expiries;
 		if (off + i == LAPIC_EOI) {
-			TRACE(&vm->trace, "lapic: after eoi ppr=%02x%s", lapic_ppr(&vm->lapic),
-			      lapic_pending(&vm->lapic) >= 0 ? ", a vector above ppr waits in irr" : "");
+			TRACE(&vm->trace, "lapic: after eoi ppr=%02x%s", lapic_ppr(a),
+			      lapic_pending(a) >= 0 ? ", a vector above ppr waits in irr" : "");
 			ticks_eoi(vm, eoi_vector);	/* IRQ 0's vector: a reinjecting 8254 goes on */
 		}
 	}
@@ -349,10 +380,12 @@ int apic_devices_add(struct vm *vm)
 	if (vm->cfg.irqchip == IRQCHIP_KERNEL)
 		return 0;	/* chapter 7: both APICs are KVM's (inkernel.c), at the same addresses */
 	vm->has_apics = true;
-	lapic_init(&vm->lapic, vm->clock, 0, apic_eoi_level, vm);
-	vm->lapic.min_period_ns = TIMER_MIN_PERIOD_NS;	/* as KVM's min_timer_period_us (irq.h) */
+	lapic_init(&vm->lapic[0], vm->clock, 0, apic_eoi_level, vm);
+	vm->lapic[0].min_period_ns = TIMER_MIN_PERIOD_NS;	/* as KVM's min_timer_period_us (irq.h) */
 	/* As KVM does at reset for the first CPU: LINT0 in ExtINT mode, so the 8259A reaches the CPU. */
-	lapic_setup_virtual_wire(&vm->lapic);
+	lapic_setup_virtual_wire(&vm->lapic[0]);
+	if (vm->cfg.irqchip == IRQCHIP_NONE)
+		smp_lapics_init(vm, apic_eoi_level);	/* chapter 10: the APs' (smp.c) */
 	ioapic_init(&vm->ioapic, apic_deliver, vm);
 	/* In split mode KVM's own local APIC answers at 0xFEE00000: no exits there. */
 	if (vm->cfg.irqchip == IRQCHIP_NONE)
@@ -412,8 +445,8 @@ bool apic_handle_msr(struct vcpu *vcpu)
 	switch (run->msr.index) {
 	case MSR_IA32_APIC_BASE:
 		if (!write) {
-			run->msr.data = lapic_read_base(&vm->lapic);
-		} else if (lapic_write_base(&vm->lapic, run->msr.data) < 0) {
+			run->msr.data = lapic_read_base(&vm->lapic[vcpu->id]);
+		} else if (lapic_write_base(&vm->lapic[vcpu->id], run->msr.data) < 0) {
 			fprintf(vm->diag, "tinyvmm: guest wrote IA32_APIC_BASE = %#llx: tinyvmm's local APIC "
 				"stays at 0xfee00000 in xAPIC mode (relocation and x2APIC are not modelled); #GP\n",
 				(unsigned long long)run->msr.data);
@@ -427,16 +460,16 @@ bool apic_handle_msr(struct vcpu *vcpu)
 		break;
 	case MSR_IA32_TSC_DEADLINE:
 		if (!write) {
-			run->msr.data = lapic_read_tsc_deadline(&vm->lapic);
+			run->msr.data = lapic_read_tsc_deadline(&vm->lapic[vcpu->id]);
 		} else {
 			uint64_t expiry = run->msr.data ? tsc_to_clock_ns(vcpu, run->msr.data) : 0;
-			uint64_t expiries = vm->lapic.timer_expiries;
+			uint64_t expiries = vm->lapic[vcpu->id].timer_expiries;
 
-			lapic_write_tsc_deadline(&vm->lapic, run->msr.data, expiry);
+			lapic_write_tsc_deadline(&vm->lapic[vcpu->id], run->msr.data, expiry);
 			TRACE(&vm->trace, "guest: wrmsr IA32_TSC_DEADLINE = %#llx (in %lld us)",
 			      (unsigned long long)run->msr.data,
 			      expiry ? (long long)(expiry - clock_now_ns(vm->clock)) / 1000 : -1ll);
-			apic_trace_expiries(vm, expiries, ", caught up by the wrmsr (a deadline already past)");
+			apic_trace_expiries(vm, &vm->lapic[vcpu->id], expiries, ", caught up by the wrmsr (a deadline already past)");
 			/*
 			 * A deadline already past fires inside the write (Linux
 			 * writes "now + a little", which a slow exit makes past):
@@ -456,7 +489,7 @@ bool apic_handle_msr(struct vcpu *vcpu)
 
 void apic_cr8_to_run(struct vcpu *vcpu)
 {
-	vcpu->cr8_entered = lapic_get_cr8(&vcpu->vm->lapic);
+	vcpu->cr8_entered = lapic_get_cr8(&vcpu->vm->lapic[vcpu->id]);
 	vcpu->run->cr8 = vcpu->cr8_entered;
 }
 
@@ -466,10 +499,10 @@ void apic_cr8_from_run(struct vcpu *vcpu)
 
 	if (vcpu->run->cr8 != vcpu->cr8_entered) {
 		/* the guest moved to CR8: that is a TPR write */
-		lapic_set_cr8(&vm->lapic, (uint8_t)vcpu->run->cr8);
+		lapic_set_cr8(&vm->lapic[vcpu->id], (uint8_t)vcpu->run->cr8);
 		vcpu->cr8_entered = vcpu->run->cr8;
 		TRACE(&vm->trace, "guest: mov cr8 = %llu -> lapic tpr=%02x", (unsigned long long)vcpu->run->cr8,
-		      (unsigned)lapic_get_cr8(&vm->lapic) << 4);
+		      (unsigned)lapic_get_cr8(&vm->lapic[vcpu->id]) << 4);
 		irq_intr_changed(vm);
 	}
 }

@@ -17,7 +17,8 @@ int apic_devices_add(struct vm *vm);
 /* Make IA32_APIC_BASE and IA32_TSC_DEADLINE exit to userspace (before vCPUs exist). */
 int apic_msr_setup(struct vm *vm);
 /* Trace each LAPIC timer expiry since 'before' (lapic.timer_expiries), saying which path noticed it. */
-void apic_trace_expiries(struct vm *vm, uint64_t before, const char *noticed_by);
+struct lapic;
+void apic_trace_expiries(struct vm *vm, const struct lapic *a, uint64_t before, const char *noticed_by);
 /*
  * Chapter 8: a device's MSI, 'address' and 'data' as it writes them, to the
  * local APIC wherever it lives ('source' names the device in messages).

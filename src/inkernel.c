@@ -150,7 +150,7 @@ void inkernel_set_irq_from(struct vm *vm, int irq, int level, const char *who)
 	if (vm->trace.on) {
 		struct irqstate s;
 		char state[400];
-		bool vcpu_thread = pthread_equal(pthread_self(), vm->vcpu.thread);
+		bool vcpu_thread = pthread_equal(pthread_self(), vm->vcpu[0].thread);
 
 		/* from the vCPU thread KVM's LAPIC can be read too: the vCPU is not running */
 		irqstate_read(vm, &s, vcpu_thread);
@@ -199,14 +199,14 @@ void irqstate_read(struct vm *vm, struct irqstate *s, bool with_lapic)
 		s->ioapic_from = "tinyvmm";
 	}
 	if (vm_user_lapic(vm)) {
-		struct lapic copy = vm->lapic;	/* reading CCR catches the timer up: not on the real one */
+		struct lapic copy = vm->lapic[0];	/* reading CCR catches the timer up: not on the real one */
 
-		s->lapic = vm->lapic;
+		s->lapic = vm->lapic[0];
 		s->timer_current = lapic_mmio_read(&copy, LAPIC_TIMER_CCR);
 		s->lapic_from = "tinyvmm";
 	} else if (with_lapic && vm->cfg.machine == MACHINE_APIC && vm->cfg.irqchip != IRQCHIP_NONE &&
-		   kvm_get_lapic(vm->vcpu.fd, &regs) == 0) {
-		kvm_get_msr(vm->vcpu.fd, MSR_IA32_APIC_BASE, &base);
+		   kvm_get_lapic(vm->vcpu[0].fd, &regs) == 0) {
+		kvm_get_msr(vm->vcpu[0].fd, MSR_IA32_APIC_BASE, &base);
 		irqstate_lapic_from_kvm(s, &regs, base);
 		s->lapic_from = "kvm";
 	}

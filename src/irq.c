@@ -59,7 +59,7 @@ static void trace_pic(struct vm *vm, const char *what)
  */
 static bool extint(struct vm *vm)
 {
-	return vm->extint_pending || (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic));
+	return vm->extint_pending || (pic_intr(&vm->pic) && lapic_accepts_extint(&vm->lapic[0]));
 }
 
 bool irq_intr(struct vm *vm)
@@ -80,7 +80,40 @@ bool irq_intr(struct vm *vm)
 	//@ if (!vm_user_lapic(vm))
 	//@ 	return false;	/* split: what drives the CPU's INTR input? */
 	/* LAB 6: end */
-	return extint(vm) || lapic_pending(&vm->lapic) >= 0;
+	return extint(vm) || lapic_pending(&vm->lapic[0]) >= 0;
+}
+
+/*
+ * CPU 'cpu''s INTR (chapter 10).  The 8259A is wired to the BSP's LINT0 only
+ * (an AP's LINT0 is masked from reset, MP spec 3.6.2), so an AP's INTR is
+ * its own local APIC alone.
+ */
+bool irq_cpu_intr(struct vm *vm, int cpu)
+{
+	if (cpu == 0)
+		return irq_intr(vm);
+	return vm_user_lapic(vm) && lapic_pending(&vm->lapic[cpu]) >= 0;
+}
+
+int irq_cpu_intack(struct vm *vm, int cpu, const char **from)
+{
+	if (cpu == 0)
+		return irq_intack(vm, from);
+	*from = "lapic";
+	return lapic_intack(&vm->lapic[cpu]);
+}
+
+/*
+ * Tell vCPU 'v' that its INTR (or an INIT, SIPI or NMI for it) changed:
+ * wake it from HLT, or kick it out of KVM_RUN so that it looks before its
+ * next entry.  Unneeded when we are its own thread.
+ */
+void irq_notify_cpu(struct vm *vm, struct vcpu *v)
+{
+	if (v->halted)
+		pthread_cond_broadcast(&vm->halt_cond);
+	else if (vm->threads_started && !pthread_equal(pthread_self(), v->thread))
+		vcpu_kick(v);
 }
 
 int irq_intack(struct vm *vm, const char **from)
@@ -99,7 +132,7 @@ int irq_intack(struct vm *vm, const char **from)
 		return vector;
 	}
 	*from = "lapic";
-	return lapic_intack(&vm->lapic);
+	return lapic_intack(&vm->lapic[0]);
 }
 
 /*
@@ -126,24 +159,32 @@ void irq_intr_changed(struct vm *vm)
 	bool intr = irq_intr(vm);
 
 	/* A copy the vCPU loop may read without the lock (see inject_interrupt). */
-	__atomic_store_n(&vm->intr_line, intr, __ATOMIC_RELEASE);
+	__atomic_store_n(&vm->vcpu[0].intr_line, intr, __ATOMIC_RELEASE);
 	if (!intr)
 		return;
-	if (vm->vcpu_halted) {
+	if (vm->vcpu[0].halted) {
 		/* The vCPU thread sleeps in handle_hlt(): wake it. */
 		pthread_cond_signal(&vm->halt_cond);
-	} else if (!pthread_equal(pthread_self(), vm->vcpu.thread)) {
+	} else if (!pthread_equal(pthread_self(), vm->vcpu[0].thread)) {
 		/*
 		 * The vCPU may be inside KVM_RUN running guest code; it would
 		 * not look at INTR before its next exit.  Kick it out
 		 * (kvm_vcpu_kick() is the in-kernel equivalent).
 		 */
-		vcpu_kick(&vm->vcpu);
+		vcpu_kick(&vm->vcpu[0]);
 	}
 	/* else: we are the vCPU thread, which checks INTR before every entry */
 	/* LAB 3b: stub */
 	//@ /* nobody is told: intr_line stays as it was, no wake-up, no kick */
 	/* LAB 3b: end */
+	/* chapter 10: the APs, each with its own local APIC (the BSP's above) */
+	for (int i = 1; i < vm->ncpus && vm_user_lapic(vm); i++) {
+		bool ap_intr = irq_cpu_intr(vm, i);
+
+		__atomic_store_n(&vm->vcpu[i].intr_line, ap_intr, __ATOMIC_RELEASE);
+		if (ap_intr)
+			irq_notify_cpu(vm, &vm->vcpu[i]);
+	}
 }
 
 /*
@@ -281,16 +322,37 @@ static void pit_catch_up(struct vm *vm)
 	}
 }
 
-/* Our local APIC's timer, the same way: its expiries due by now go into IRR. */
+/* Our local APICs' timers, the same way: their expiries due by now go into IRR. */
 static void lapic_catch_up(struct vm *vm)
 {
-	uint64_t expiries = vm->lapic.timer_expiries;
+	bool fired = false;
 
-	if (!vm_user_lapic(vm) || lapic_next_event_ns(&vm->lapic) > clock_now_ns(vm->clock))
-		return;
-	lapic_update(&vm->lapic);	/* the LVT timer vector goes into IRR */
-	apic_trace_expiries(vm, expiries, "");
-	irq_intr_changed(vm);
+	for (int i = 0; i < vm->ncpus && vm_user_lapic(vm); i++) {
+		struct lapic *a = &vm->lapic[i];
+		uint64_t expiries = a->timer_expiries;
+
+		if (lapic_next_event_ns(a) > clock_now_ns(vm->clock))
+			continue;
+		lapic_update(a);	/* the LVT timer vector goes into IRR */
+		apic_trace_expiries(vm, a, expiries, "");
+		fired = true;
+	}
+	if (fired)
+		irq_intr_changed(vm);
+}
+
+/* The earliest expiry among our local APICs' timers. */
+static uint64_t lapic_next_event(struct vm *vm)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (int i = 0; i < vm->ncpus && vm_user_lapic(vm); i++) {
+		uint64_t t = lapic_next_event_ns(&vm->lapic[i]);
+
+		if (t < next)
+			next = t;
+	}
+	return next;
 }
 
 static void pit_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
@@ -336,6 +398,8 @@ static void testdev_write(void *opaque, uint64_t off, const uint8_t *data, unsig
 
 int irq_devices_add(struct vm *vm)
 {
+	if (vm->ncpus < 1)
+		vm->ncpus = 1;	/* a vm not made by vm_create() (the unit tests) has one CPU */
 	static const struct { uint16_t base, len; int pit; const char *name; } windows[VM_PORT_WINDOWS] = {
 		{ PIC_MASTER_CMD,  2, 0, "pic-master" },
 		{ PIC_SLAVE_CMD,   2, 0, "pic-slave" },
@@ -345,6 +409,8 @@ int irq_devices_add(struct vm *vm)
 	};
 	int r = 0;
 
+	if (vm->ncpus < 1)
+		vm->ncpus = 1;	/* a vm not made by vm_create() (the unit tests) has one CPU */
 	/* --irqchip kernel: KVM answers the 8259A's ports, and with --pit kernel the 8254's */
 	vm->has_pic = vm->cfg.irqchip != IRQCHIP_KERNEL;
 	vm->has_pit = vm->has_pic || !vm->cfg.pit_in_kernel;
@@ -392,8 +458,7 @@ static void *timer_main(void *opaque)
 	pthread_mutex_lock(&vm->lock);
 	while (!vm->timer_stop) {
 		uint64_t deadline = vm->has_pit ? pit_next_event_ns(&vm->pit) : UINT64_MAX;
-		uint64_t lapic_deadline = vm_user_lapic(vm) ?
-					  lapic_next_event_ns(&vm->lapic) : UINT64_MAX;
+		uint64_t lapic_deadline = lapic_next_event(vm);
 		uint64_t edu_deadline = pcibus_next_event_ns(vm);
 
 		if (deadline != UINT64_MAX && deadline < vm->pit_not_before)

@@ -39,6 +39,12 @@ void irq_intr_changed(struct vm *vm);
  */
 bool irq_intr(struct vm *vm);
 int irq_intack(struct vm *vm, const char **from);
+/* The same for CPU 'cpu' (0: the BSP, as above; an AP: its own local APIC). */
+bool irq_cpu_intr(struct vm *vm, int cpu);
+int irq_cpu_intack(struct vm *vm, int cpu, const char **from);
+struct vcpu;
+/* Wake vCPU 'v' from HLT or kick it out of KVM_RUN (not needed from its own thread). */
+void irq_notify_cpu(struct vm *vm, struct vcpu *v);
 
 /*
  * I/O APIC pin 0 follows the 8259A's INTR (virtual wire B); 'inta': an INTA

@@ -112,6 +112,22 @@ int kvm_create_vcpu(int vm_fd, int id)
 	return checked(ioctl(vm_fd, KVM_CREATE_VCPU, (unsigned long)id));
 }
 
+int kvm_get_mp_state(int vcpu_fd, uint32_t *state)
+{
+	struct kvm_mp_state mp = { 0 };
+	int r = checked(ioctl(vcpu_fd, KVM_GET_MP_STATE, &mp));
+
+	*state = mp.mp_state;
+	return r;
+}
+
+int kvm_set_mp_state(int vcpu_fd, uint32_t state)
+{
+	struct kvm_mp_state mp = { .mp_state = state };
+
+	return checked(ioctl(vcpu_fd, KVM_SET_MP_STATE, &mp));
+}
+
 int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0)
 {
 	struct kvm_enable_cap c = { .cap = cap, .args = { arg0 } };
@@ -323,6 +339,21 @@ int kvm_run(int vcpu_fd)
 int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs)
 {
 	return checked(ioctl(vcpu_fd, KVM_GET_REGS, regs));
+}
+
+int kvm_set_regs(int vcpu_fd, const struct kvm_regs *regs)
+{
+	return checked(ioctl(vcpu_fd, KVM_SET_REGS, regs));
+}
+
+int kvm_set_sregs(int vcpu_fd, const struct kvm_sregs *sregs)
+{
+	return checked(ioctl(vcpu_fd, KVM_SET_SREGS, sregs));
+}
+
+int kvm_nmi(int vcpu_fd)
+{
+	return checked(ioctl(vcpu_fd, KVM_NMI));
 }
 
 int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs)

@@ -28,6 +28,8 @@ int kvm_set_tss_addr(int vm_fd, uint64_t addr);		/* KVM_SET_TSS_ADDR (VMX real m
 int kvm_set_identity_map_addr(int vm_fd, uint64_t addr);/* KVM_SET_IDENTITY_MAP_ADDR */
 int kvm_create_vcpu(int vm_fd, int id);			/* KVM_CREATE_VCPU: vcpu fd */
 int kvm_enable_cap(int fd, uint32_t cap, uint64_t arg0);	/* KVM_ENABLE_CAP */
+int kvm_get_mp_state(int vcpu_fd, uint32_t *state);		/* KVM_GET_MP_STATE (KVM_MP_STATE_*) */
+int kvm_set_mp_state(int vcpu_fd, uint32_t state);		/* KVM_SET_MP_STATE */
 int kvm_signal_msi(int vm_fd, uint64_t address, uint32_t data);	/* KVM_SIGNAL_MSI: >0 delivered */
 int kvm_irq_line(int vm_fd, uint32_t gsi, int level);		/* KVM_IRQ_LINE */
 int kvm_irqfd(int vm_fd, int fd, uint32_t gsi);			/* KVM_IRQFD: eventfd fd raises gsi */
@@ -53,6 +55,9 @@ int kvm_set_cpuid2(int vcpu_fd, struct kvm_cpuid2 *cpuid);		/* KVM_SET_CPUID2 */
 int kvm_run(int vcpu_fd);				/* KVM_RUN */
 int kvm_get_regs(int vcpu_fd, struct kvm_regs *regs);	/* KVM_GET_REGS */
 int kvm_get_sregs(int vcpu_fd, struct kvm_sregs *sregs);/* KVM_GET_SREGS */
+int kvm_set_regs(int vcpu_fd, const struct kvm_regs *regs);	/* KVM_SET_REGS */
+int kvm_set_sregs(int vcpu_fd, const struct kvm_sregs *sregs);	/* KVM_SET_SREGS */
+int kvm_nmi(int vcpu_fd);				/* KVM_NMI: without an in-kernel LAPIC only */
 int kvm_interrupt(int vcpu_fd, uint32_t vector);	/* KVM_INTERRUPT */
 int kvm_get_msr(int vcpu_fd, uint32_t index, uint64_t *value);	/* KVM_GET_MSRS, one MSR */
 int kvm_set_msr(int vcpu_fd, uint32_t index, uint64_t value);	/* KVM_SET_MSRS, one MSR */

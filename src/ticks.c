@@ -47,7 +47,8 @@ void ticks_init(struct vm *vm)
 	tick_gate_init(&vm->pit_ticks, vm->cfg.tick_policy);
 	vm->tick_irqfd = vm->tick_resamplefd = -1;
 	if (vm_user_lapic(vm))
-		tick_gate_init(&vm->lapic.timer_ticks, vm->cfg.tick_policy);
+		for (int i = 0; i < vm->ncpus; i++)
+			tick_gate_init(&vm->lapic[i].timer_ticks, vm->cfg.tick_policy);
 	vm->irq0_open = false;
 	if (vm->has_pic)
 		ticks_mask_changed(vm);

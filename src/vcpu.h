@@ -20,8 +20,13 @@ struct vcpu {
 	size_t run_size;
 	pthread_t thread;		/* the thread inside KVM_RUN, for kicks */
 	uint64_t exits;			/* KVM_RUN returns, counted for the bench */
+	bool intr_line;			/* its INTR as of the last change (irq.c), readable without the lock */
+	bool halted;			/* --irqchip none: it sleeps in HLT, waiting for vm->halt_cond */
 	bool inject_inflight;		/* KVM_INTERRUPT done, the guest has not run since */
 	int tsc_khz;			/* the guest TSC rate (KVM_GET_TSC_KHZ), 0 until first needed */
+	struct kvm_regs reset_regs;	/* the state KVM_CREATE_VCPU gave: INIT and SIPI start from it (smp.c) */
+	struct kvm_sregs reset_sregs;
+	uint32_t mp_state_seen;		/* --trace: KVM_GET_MP_STATE as last printed */
 	uint64_t cr8_entered;		/* kvm_run.cr8 as we set it before KVM_RUN */
 	struct {			/* the last exit handled, for diagnose_shutdown() */
 		uint32_t reason;

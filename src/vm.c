@@ -257,7 +257,8 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 	vm->diag = diag;
 	vm->clock = &host_clock;	/* the timer thread's waits assume CLOCK_MONOTONIC */
 	vm->sys_fd = vm->vm_fd = -1;
-	vm->vcpu.fd = -1;
+	for (int i = 0; i < VM_MAX_CPUS; i++)
+		vm->vcpu[i].fd = -1;
 	trace_init(&vm->trace, cfg->trace, diag);
 	r = init_sync(vm);
 	if (r)
@@ -324,9 +325,26 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 			return setup_error(vm, "making the APIC MSRs exit to userspace "
 					   "(KVM_CAP_X86_USER_SPACE_MSR, KVM_X86_SET_MSR_FILTER): %s", strerror(-r));
 	}
-	r = vcpu_create(&vm->vcpu, vm, 0);
-	if (r)
-		return r;
+	if (cfg->halt_poll_ns >= 0) {
+		/*
+		 * Chapter 10: how long KVM spins on a halted vCPU, waiting for a
+		 * wakeup, before it schedules away (kvm_vcpu_halt(), the module's
+		 * halt_poll_ns).  Per VM since Linux 5.19; before that only the
+		 * module parameter existed.
+		 */
+		if (kvm_check_extension(vm->vm_fd, KVM_CAP_HALT_POLL) <= 0)
+			return setup_error(vm, "--halt-poll-ns: this KVM lacks KVM_CAP_HALT_POLL (Linux 5.19 or later); "
+					   "the host's /sys/module/kvm/parameters/halt_poll_ns applies");
+		r = kvm_enable_cap(vm->vm_fd, KVM_CAP_HALT_POLL, (uint64_t)cfg->halt_poll_ns);
+		if (r)
+			return setup_error(vm, "KVM_ENABLE_CAP KVM_CAP_HALT_POLL %lld: %s", cfg->halt_poll_ns, strerror(-r));
+	}
+	vm->ncpus = cfg->cpus > 0 ? cfg->cpus : 1;
+	for (int i = 0; i < vm->ncpus; i++) {
+		r = vcpu_create(&vm->vcpu[i], vm, i);
+		if (r)
+			return r;
+	}
 	return add_devices(vm);
 }
 
@@ -336,6 +354,11 @@ void vm_request_stop(struct vm *vm, int status)
 		vm->exit_status = status & 0xff;
 		vm->stop_requested = 1;
 	}
+	/* the other vCPUs may be in KVM_RUN (or halted inside it): send them out */
+	if (__atomic_load_n(&vm->threads_started, __ATOMIC_ACQUIRE))
+		for (int i = 0; i < vm->ncpus; i++)
+			if (!pthread_equal(pthread_self(), vm->vcpu[i].thread))
+				vcpu_kick(&vm->vcpu[i]);
 }
 
 bool vm_unhandled(struct vm *vm, bool mmio, bool write, uint64_t addr,
@@ -425,25 +448,82 @@ static void *watchdog_main(void *opaque)
 		fprintf(vm->diag, "tinyvmm: --timeout: the guest did not exit within %g s; stopping it\n", t);
 		vm_request_stop(vm, EXIT_TIMEOUT);
 	}
-	for (int i = 0; !__atomic_load_n(&vm->vcpu_loop_done, __ATOMIC_ACQUIRE); i++) {
+	for (int i = 0; __atomic_load_n(&vm->vcpu_loops_done, __ATOMIC_ACQUIRE) < vm->aps_started + 1; i++) {
 		if (i * WATCHDOG_RETRY_MS >= WATCHDOG_GRACE_S * 1000) {
-			fprintf(vm->diag, "tinyvmm: --timeout: the vCPU thread did not stop within %d s "
+			fprintf(vm->diag, "tinyvmm: --timeout: a vCPU thread did not stop within %d s "
 				"of the request; exiting anyway\n", WATCHDOG_GRACE_S);
 			fflush(NULL);
 			_exit(EXIT_TIMEOUT);
 		}
-		pthread_cond_signal(&vm->halt_cond);	/* in case it sleeps in HLT */
-		vcpu_kick(&vm->vcpu);			/* in case it runs */
+		pthread_cond_broadcast(&vm->halt_cond);	/* in case one sleeps in HLT */
+		for (int c = 0; c <= vm->aps_started; c++)
+			vcpu_kick(&vm->vcpu[c]);	/* in case it runs */
 		nanosleep(&retry, NULL);
 	}
 	return NULL;
+}
+
+/*
+ * An AP's thread (chapter 10).  It starts behind vm->lock, which vm_run
+ * holds until every vCPU's 'thread' is set, so a kick never goes to a
+ * thread id not written yet.  Its first KVM_RUN waits for INIT and SIPI:
+ * inside KVM when the local APICs are KVM's, in vcpu_loop() when they are
+ * ours.
+ */
+static void *ap_main(void *opaque)
+{
+	struct vcpu *vcpu = opaque;
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->lock);
+	pthread_mutex_unlock(&vm->lock);
+	vcpu_loop(vcpu);
+	__atomic_add_fetch(&vm->vcpu_loops_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Start one thread per AP; the BSP runs on the caller's thread. */
+static int start_aps(struct vm *vm)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&vm->lock);
+	vm->vcpu[0].thread = pthread_self();
+	for (int i = 1; i < vm->ncpus && !r; i++) {
+		r = pthread_create(&vm->vcpu[i].thread, NULL, ap_main, &vm->vcpu[i]);
+		if (!r)
+			vm->aps_started = i;
+	}
+	__atomic_store_n(&vm->threads_started, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&vm->lock);
+	return r;
+}
+
+/*
+ * The VM is stopping (the BSP's loop ended): kick every AP until its loop
+ * has returned, as the watchdog does, then join them.
+ */
+static void stop_aps(struct vm *vm)
+{
+	const struct timespec retry = { 0, 1000000 };
+
+	vm_request_stop(vm, vm->exit_status);
+	while (__atomic_load_n(&vm->vcpu_loops_done, __ATOMIC_ACQUIRE) < vm->aps_started + 1) {
+		pthread_mutex_lock(&vm->lock);
+		pthread_cond_broadcast(&vm->halt_cond);
+		pthread_mutex_unlock(&vm->lock);
+		for (int i = 1; i <= vm->aps_started; i++)
+			vcpu_kick(&vm->vcpu[i]);
+		nanosleep(&retry, NULL);
+	}
+	for (int i = 1; i <= vm->aps_started; i++)
+		pthread_join(vm->vcpu[i].thread, NULL);
 }
 
 int vm_run(struct vm *vm)
 {
 	int status;
 
-	vm->vcpu.thread = pthread_self();
 	if (irq_timer_start(vm)) {
 		fprintf(vm->diag, "tinyvmm: cannot start the timer thread\n");
 		return EXIT_SETUP;
@@ -452,8 +532,14 @@ int vm_run(struct vm *vm)
 		if (pthread_create(&vm->watchdog, NULL, watchdog_main, vm) == 0)
 			vm->watchdog_running = true;
 	}
-	vcpu_loop(&vm->vcpu);
-	__atomic_store_n(&vm->vcpu_loop_done, true, __ATOMIC_RELEASE);
+	if (start_aps(vm)) {
+		fprintf(vm->diag, "tinyvmm: cannot start a thread for each vCPU\n");
+		vm_request_stop(vm, EXIT_SETUP);
+	} else {
+		vcpu_loop(&vm->vcpu[0]);
+	}
+	__atomic_add_fetch(&vm->vcpu_loops_done, 1, __ATOMIC_RELEASE);
+	stop_aps(vm);
 	fflush(stdout);
 	irq_timer_stop(vm);
 	devmsi_stop(vm);
@@ -477,7 +563,8 @@ void vm_destroy(struct vm *vm)
 {
 	if (vm->has_pci)
 		devmsi_stop(vm);
-	vcpu_destroy(&vm->vcpu);
+	for (int i = 0; i < VM_MAX_CPUS; i++)
+		vcpu_destroy(&vm->vcpu[i]);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	rom_free(vm->rom, vm->rom_size);

@@ -116,7 +116,8 @@ struct vm {
 	struct bus mmio;		/* physical addresses no memory slot covers */
 	struct serial serial;
 	uint8_t post_code;		/* last byte written to port 0x80 */
-	struct vcpu vcpu;
+	int ncpus;			/* --cpus: vcpu[0] is the BSP, the others APs (chapter 10) */
+	struct vcpu vcpu[VM_MAX_CPUS];
 
 	/*
 	 * The interrupt path (irq.c).  'lock' guards every device model: the
@@ -138,18 +139,19 @@ struct vm {
 	pthread_t tick_thread;		/* ...and the thread that reads its resamplefd */
 	bool tick_thread_running, tick_thread_stop, tick_fds_open;
 	uint64_t pit_not_before;	/* no IRQ 0 edge before this time (irq.c, TIMER_MIN_PERIOD_NS) */
-	struct lapic lapic;		/* chapter 5: the local APIC of the one vCPU */
+	struct lapic lapic[VM_MAX_CPUS];	/* chapter 5: each vCPU's local APIC (under --irqchip none) */
 	struct ioapic ioapic;
 	struct pci_bus pci;		/* chapter 8: bus 0, the host bridge at 00:00.0 */
 	struct edu edu;			/* at 00:04.0 */
 	struct devmsi devmsi;		/* its MSI route and irqfd (--msi route, irqfd; devmsi.c) */
 	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */
 	int pci_intx;			/* the edu's INTA#, wired OR onto GSI 16 (irq.c irq_set_pci_intx) */
-	bool intr_line;			/* irq_intr() as of the last change, readable without the lock */
 	bool extint_pending;		/* an ExtINT message reached the LAPIC: the next INTA goes to the 8259A */
+	unsigned lowest_rr;		/* lowest-priority arbitration's round-robin cursor (smp.c) */
+	unsigned last_message_targets;	/* CPUs the last I/O APIC or MSI message went to (smp.c, --trace) */
+	struct vcpu *accessing;		/* whose port/MMIO/MSR access is being dispatched (vm->lock held) */
 	struct port_window window[VM_PORT_WINDOWS];
-	bool vcpu_halted;		/* the vCPU sleeps in HLT, waiting for halt_cond */
-	pthread_cond_t halt_cond;	/* signalled when INTR rises or the VM stops */
+	pthread_cond_t halt_cond;	/* broadcast when a halted vCPU's INTR rises or the VM stops */
 	pthread_cond_t timer_cond;	/* signalled when the guest reprograms the PIT, a LAPIC timer, the edu */
 	pthread_t timer_thread;
 	bool timer_running, timer_stop;
@@ -167,7 +169,9 @@ struct vm {
 	pthread_mutex_t watchdog_lock;	/* guards run_done; never vm->lock (vm.c watchdog_main) */
 	pthread_cond_t watchdog_cond;	/* signalled when the run ends */
 	bool watchdog_running, run_done;
-	bool vcpu_loop_done;		/* the vCPU loop has returned (the watchdog stops kicking) */
+	bool threads_started;		/* every vcpu[].thread is set: kicks may go out (vm.c start_aps) */
+	int aps_started;		/* AP threads created (vCPUs 1..aps_started) */
+	int vcpu_loops_done;		/* vCPU loops that have returned (the watchdog kicks until all have) */
 };
 
 /* tinyvmm's own local APIC model is the CPU's (not KVM's, not absent). */

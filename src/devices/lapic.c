@@ -17,10 +17,11 @@
  * register per 16 bytes.  IA32_APIC_BASE (MSR 0x1B) holds the page address
  * and the global enable bit.  SVR bit 8 is a second, software enable.
  *
- * Simplifications, all because there is one CPU:
- *  - IPIs with delivery mode NMI, SMI, INIT or SIPI are ignored (INIT/SIPI
- *    only start other CPUs; NMI/SMI would need the vCPU loop).  Lowest
- *    priority delivery is fixed delivery: we are always the lowest.
+ * Simplifications:
+ *  - without a send_ipi hook (one CPU), IPIs with delivery mode NMI, SMI,
+ *    INIT or SIPI are ignored and lowest priority delivery is fixed
+ *    delivery: we are always the lowest.  With the hook, the wiring
+ *    delivers every IPI to every target (lapic_ipi.c).
  *  - the APIC page cannot be moved and x2APIC mode is refused.
  *  - LINT0/LINT1, thermal and performance LVT entries are registers only;
  *    the 8259A path is lapic_accepts_extint().
@@ -50,8 +51,11 @@ static const uint32_t lvt_writable[LAPIC_LVT_COUNT] = {
 
 /* ---- reset ---- */
 
-/* Everything SDM 11.4.7.1 "Local APIC State After Power-Up or Reset" lists, except ID and base. */
-static void reset_registers(struct lapic *a)
+/*
+ * Everything SDM 11.4.7.1 "Local APIC State After Power-Up or Reset" lists,
+ * except ID and base.  An INIT does the same (11.4.7.3, lapic_ipi.c).
+ */
+void reset_registers(struct lapic *a)
 {
 	a->tpr = a->ldr = a->esr = a->esr_pending = 0;
 	a->svr = 0xff;				/* vector 0xFF, software-disabled */

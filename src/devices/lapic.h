@@ -50,11 +50,23 @@
 
 #define LAPIC_LVT_COUNT	6	/* timer, thermal, perf, LINT0, LINT1, error */
 
+struct lapic_ipi;		/* lapic_ipi.h */
+
+/* What the CPU behind this APIC is doing, as far as INIT and SIPI go (lapic_ipi.h). */
+enum lapic_mp_state {
+	LAPIC_MP_RUNNING = 0,	/* executing: the BSP from lapic_init(), an AP after its SIPI */
+	LAPIC_MP_WAIT_FOR_SIPI,	/* an AP after power-up or INIT: halted until a start-up IPI */
+	LAPIC_MP_SIPI_RECEIVED,	/* a start-up IPI came; lapic_take_sipi() hands it over */
+};
+
 struct lapic {
 	struct clock *clock;
 	uint64_t min_period_ns;		/* shortest periodic timer period; 0: none (the SDM sets none) */
 	void (*eoi_level)(void *opaque, int vector);
 	void *opaque;
+	/* NULL: uniprocessor IPIs (self only); else every IPI goes here (lapic_ipi.h) */
+	void (*send_ipi)(void *opaque, const struct lapic_ipi *ipi);
+	void *ipi_opaque;		/* send_ipi's: the sending CPU, as APIC IDs are writable */
 
 	uint64_t base;			/* IA32_APIC_BASE as read: address | EN | BSP */
 	uint32_t id;			/* ID register: APIC ID in bits 31:24 */
@@ -76,9 +88,16 @@ struct lapic {
 	uint64_t tsc_deadline_ns;	/* the same moment on our clock */
 	uint64_t timer_expiries;	/* expiries so far, masked or not (observation, for --trace) */
 	struct tick_gate timer_ticks;	/* the lost-tick policy (tick.h); the wiring sets it */
+
+	/* INIT, SIPI, NMI received for the vCPU loop (lapic_ipi.c) */
+	enum lapic_mp_state mp_state;
+	uint8_t sipi_vector;		/* valid in LAPIC_MP_SIPI_RECEIVED */
+	bool nmi_pending;
+	bool init_pending;		/* an INIT reset happened; the vCPU must reset too */
 };
 
-/* Power-up state (SDM 11.4.7.1), APIC ID 'id', enabled at 0xFEE00000, BSP. */
+/* Power-up state (SDM 11.4.7.1), APIC ID 'id', enabled at 0xFEE00000, BSP, running.
+ * An AP's APIC: lapic_init_ap() (lapic_ipi.h). */
 void lapic_init(struct lapic *a, struct clock *clk, uint8_t id,
 		void (*eoi_level)(void *opaque, int vector), void *opaque);
 

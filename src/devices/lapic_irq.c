@@ -9,6 +9,7 @@
  * that calls in here is lapic.c.
  */
 #include "lapic_priv.h"
+#include "lapic_ipi.h"
 
 /* ---- priorities (SDM 11.8.3.1 "Task and Processor Priorities") ---- */
 
@@ -185,19 +186,30 @@ static bool icr_targets_us(const struct lapic *a)
 	return lapic_match_dest(a, (uint8_t)(a->icr_hi >> 24), a->icr_lo & ICR_LOGICAL);
 }
 
-/* Writing ICR low sends an IPI.  Only fixed-type IPIs can reach us (see top). */
+/*
+ * Writing ICR low sends an IPI.  With a send_ipi hook the wiring delivers
+ * it to every target, us included (lapic_ipi.c); the hook may reset us
+ * (INIT to self), so nothing here touches the APIC after calling it.
+ * Without one, only fixed-type IPIs can reach us (see lapic.c).
+ */
 void send_ipi(struct lapic *a)
 {
 	unsigned dm = (a->icr_lo >> ICR_DM_SHIFT) & 7, sh = (a->icr_lo >> ICR_SH_SHIFT) & 3;
 	int vec = (int)(a->icr_lo & 0xff);
-	bool to_us;
+	bool fixed = dm == ICR_DM_FIXED || dm == ICR_DM_LOWEST, to_us;
+	struct lapic_ipi ipi;
 
-	if (dm != ICR_DM_FIXED && dm != ICR_DM_LOWEST)
-		return;
-	if (vec < 16) {
+	if (fixed && vec < 16) {
 		signal_error(a, ESR_SEND_ILLEGAL);	/* the message is never sent */
 		return;
 	}
+	if (a->send_ipi) {
+		lapic_ipi_decode(a->icr_lo, a->icr_hi, (uint8_t)(a->id >> 24), &ipi);
+		a->send_ipi(a->ipi_opaque, &ipi);
+		return;
+	}
+	if (!fixed)
+		return;
 	switch (sh) {
 	case ICR_SH_SELF:
 	case ICR_SH_ALL:    to_us = true; break;

@@ -8,6 +8,8 @@
  *   lapic_timer.c  the timer (SDM 11.5.4, 11.5.4.1)
  *   lapic_irq.c    priorities, errors, accept/INTA/EOI, destinations, IPIs
  *                  (SDM 11.5.3, 11.6, 11.8)
+ *   lapic_ipi.c    several CPUs: ICR decode, targets, lowest priority,
+ *                  INIT/SIPI/NMI delivery (SDM 11.6, 11.4.7.3, 9.4)
  *
  * Reference: Intel SDM vol. 3A, chapter 11; sections are cited per block.
  */
@@ -78,6 +80,10 @@ static inline uint32_t top(const uint32_t *r) { int v = highest(r); return v < 0
 static inline bool hw_enabled(const struct lapic *a) { return a->base & BASE_EN; }
 static inline bool sw_enabled(const struct lapic *a) { return a->svr & SVR_ENABLE; }
 static inline unsigned timer_mode(const struct lapic *a) { return (a->lvt[LVT_I_TIMER] & LVT_TIMER_MODE) >> 17; }
+
+/* ---- shared between the files (lapic.c) ---- */
+
+void reset_registers(struct lapic *a);
 
 /* ---- shared between the files (lapic_irq.c) ---- */
 

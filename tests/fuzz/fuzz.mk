@@ -63,7 +63,7 @@ tests/fuzz/fuzz_rom: $(srcdir)/tests/fuzz/fuzz_rom.c $(srcdir)/src/rom.c $(FUZZ_
 tests/fuzz/fuzz_exit: $(srcdir)/tests/fuzz/fuzz_exit.c $(FUZZ_VMM_SRCS) $(FUZZ_DEPS) config.h
 	$(AM_V_GEN)$(FUZZ_LINK)
 tests/fuzz/fuzz_lapic: $(srcdir)/tests/fuzz/fuzz_lapic.c $(srcdir)/src/devices/lapic.c $(srcdir)/src/devices/tick.c \
-	$(srcdir)/src/devices/lapic_irq.c $(srcdir)/src/devices/lapic_timer.c $(FUZZ_DEPS)
+	$(srcdir)/src/devices/lapic_irq.c $(srcdir)/src/devices/lapic_timer.c $(srcdir)/src/devices/lapic_ipi.c $(FUZZ_DEPS)
 	$(AM_V_GEN)$(FUZZ_LINK)
 tests/fuzz/fuzz_ioapic: $(srcdir)/tests/fuzz/fuzz_ioapic.c $(srcdir)/src/devices/ioapic.c $(FUZZ_DEPS)
 	$(AM_V_GEN)$(FUZZ_LINK)

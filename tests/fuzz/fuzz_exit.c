@@ -189,19 +189,19 @@ static struct vm *vm_new(uint8_t flags)
 	vm->clock = &fc.clock;
 	CHECK(irq_devices_add(vm) == 0);
 	CHECK(apic_devices_add(vm) == 0);
-	vm->vcpu.vm = vm;
-	vm->vcpu.id = 0;
-	vm->vcpu.fd = -1;
-	vm->vcpu.run = calloc(1, PAGE);
-	vm->vcpu.run_size = PAGE;
-	vm->vcpu.thread = pthread_self();	/* irq_intr_changed(): we are the vCPU thread */
-	CHECK(vm->vcpu.run != NULL);
+	vm->vcpu[0].vm = vm;
+	vm->vcpu[0].id = 0;
+	vm->vcpu[0].fd = -1;
+	vm->vcpu[0].run = calloc(1, PAGE);
+	vm->vcpu[0].run_size = PAGE;
+	vm->vcpu[0].thread = pthread_self();	/* irq_intr_changed(): we are the vCPU thread */
+	CHECK(vm->vcpu[0].run != NULL);
 	return vm;
 }
 
 static void vm_free(struct vm *vm)
 {
-	free(vm->vcpu.run);
+	free(vm->vcpu[0].run);
 	pthread_cond_destroy(&vm->timer_cond);
 	pthread_cond_destroy(&vm->halt_cond);
 	pthread_mutex_destroy(&vm->lock);
@@ -224,12 +224,12 @@ static void *waker_main(void *opaque)
 
 	for (;;) {
 		pthread_mutex_lock(&vm->lock);
-		if (vm->vcpu_halted || w->done)
+		if (vm->vcpu[0].halted || w->done)
 			break;
 		pthread_mutex_unlock(&vm->lock);
 		sched_yield();
 	}
-	if (vm->vcpu_halted) {
+	if (vm->vcpu[0].halted) {
 		w->acted = true;
 		irq_set_level(vm, w->irq, 1);		/* wakes it if INTR rises */
 		if (!irq_intr(vm)) {
@@ -319,14 +319,14 @@ static void check_vm(struct vm *vm)
 	 * this file never calls irq_intr_changed() to help, except where it
 	 * copies what the timer thread does (timer_tick()).
 	 */
-	CHECK(__atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE) == irq_intr(vm));
+	CHECK(__atomic_load_n(&vm->vcpu[0].intr_line, __ATOMIC_ACQUIRE) == irq_intr(vm));
 	CHECK(vm->nreported >= 0 && vm->nreported <= VM_REPORTED_MAX + 1);
 	CHECK(vm->serial.lsr & 0x20);
 	CHECK(vm->serial.rx_count <= SERIAL_RX_FIFO);
-	CHECK(!vm->vcpu_halted);
+	CHECK(!vm->vcpu[0].halted);
 	for (int i = 0; i < IOAPIC_NUM_PINS; i++)
 		CHECK(vm->irq_level[i] == 0 || vm->irq_level[i] == 1);
-	check_lapic(&vm->lapic);
+	check_lapic(&vm->lapic[0]);
 	check_ioapic(&vm->ioapic);
 }
 
@@ -339,8 +339,8 @@ static void timer_tick(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->lock);
 	pit_update(&vm->pit);
-	if (lapic_next_event_ns(&vm->lapic) <= fc.ns) {
-		lapic_update(&vm->lapic);
+	if (lapic_next_event_ns(&vm->lapic[0]) <= fc.ns) {
+		lapic_update(&vm->lapic[0]);
 		irq_intr_changed(vm);	/* as timer_main */
 	}
 	pthread_mutex_unlock(&vm->lock);
@@ -357,7 +357,7 @@ static void inta(struct vm *vm)
 		v = irq_intack(vm, &from);
 		CHECK(v >= 0 && v <= 255);
 	}
-	__atomic_store_n(&vm->intr_line, irq_intr(vm), __ATOMIC_RELEASE);
+	__atomic_store_n(&vm->vcpu[0].intr_line, irq_intr(vm), __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->lock);
 }
 
@@ -378,7 +378,7 @@ static int status_for_reason(uint32_t reason)
 
 static void one_exit(struct vm *vm, struct fz *f)
 {
-	struct kvm_run *run = vm->vcpu.run;
+	struct kvm_run *run = vm->vcpu[0].run;
 	uint8_t kind = fz_u8(f) % 20, sel;
 	bool was_stopped = vm->stop_requested, ret, hlt = false, would_sleep = false;
 	int old_status = vm->exit_status, want_status = -1;
@@ -403,12 +403,12 @@ static void one_exit(struct vm *vm, struct fz *f)
 		return;
 	case 18:				/* not an exit: around KVM_RUN, the guest moves to CR8 */
 		pthread_mutex_lock(&vm->lock);
-		apic_cr8_to_run(&vm->vcpu);
-		CHECK(run->cr8 == (vm->lapic.tpr >> 4 & 15) && vm->vcpu.cr8_entered == run->cr8);
+		apic_cr8_to_run(&vm->vcpu[0]);
+		CHECK(run->cr8 == (vm->lapic[0].tpr >> 4 & 15) && vm->vcpu[0].cr8_entered == run->cr8);
 		run->cr8 = (sel = fz_u8(f)) & 0x80 ? fz_u64(f) : (sel & 15);
-		if (run->cr8 != vm->vcpu.cr8_entered) {
-			apic_cr8_from_run(&vm->vcpu);
-			CHECK(vm->lapic.tpr == ((run->cr8 & 15) << 4));
+		if (run->cr8 != vm->vcpu[0].cr8_entered) {
+			apic_cr8_from_run(&vm->vcpu[0]);
+			CHECK(vm->lapic[0].tpr == ((run->cr8 & 15) << 4));
 		}
 		pthread_mutex_unlock(&vm->lock);
 		check_vm(vm);
@@ -440,7 +440,7 @@ static void one_exit(struct vm *vm, struct fz *f)
 		pthread_mutex_lock(&vm->lock);
 		if (!run->if_flag ||
 		    (vm->pic.chip[PIC_MASTER].imr == 0xff && !irq_intr(vm) &&
-		     !(lapic_mmio_read(&vm->lapic, LAPIC_SVR) & 0x100))) {
+		     !(lapic_mmio_read(&vm->lapic[0], LAPIC_SVR) & 0x100))) {
 			expect = EXPECT_STOP;
 			want_status = EXIT_GUEST_STUCK;
 		} else {
@@ -545,7 +545,7 @@ static void one_exit(struct vm *vm, struct fz *f)
 	io_out = run->io.direction == KVM_EXIT_IO_OUT;
 	if (hlt)
 		CHECK(pthread_create(&waker, NULL, waker_main, &w) == 0);
-	ret = vcpu_handle_exit(&vm->vcpu);
+	ret = vcpu_handle_exit(&vm->vcpu[0]);
 	if (hlt) {
 		pthread_mutex_lock(&vm->lock);
 		w.done = true;

@@ -78,7 +78,7 @@ static void setup(void)
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->halt_cond, NULL);
 	pic_init(&vm->pic);
-	lapic_init(&vm->lapic, &fake_clock.clock, 0, NULL, NULL);
+	lapic_init(&vm->lapic[0], &fake_clock.clock, 0, NULL, NULL);
 	ioapic_init(&vm->ioapic, NULL, NULL);
 	vm->has_pic = vm->has_apics = true;	/* the chapter 5 machine, built by hand */
 	bus_init(&vm->pio, "port");
@@ -86,11 +86,11 @@ static void setup(void)
 	bus_add(&vm->pio, FAKE_PORT, 8, "fake", fake_read, fake_write, &pdev);
 	bus_add(&vm->pio, STOP_PORT, 4, "stop", NULL, stop_write, vm);
 	bus_add(&vm->mmio, FAKE_MMIO, 0x1000, "fake-mmio", fake_read, fake_write, &mdev);
-	vm->vcpu.vm = vm;
-	vm->vcpu.fd = -1;
-	vm->vcpu.run = calloc(1, RUN_SIZE);
-	vm->vcpu.run_size = RUN_SIZE;
-	run = vm->vcpu.run;
+	vm->vcpu[0].vm = vm;
+	vm->vcpu[0].fd = -1;
+	vm->vcpu[0].run = calloc(1, RUN_SIZE);
+	vm->vcpu[0].run_size = RUN_SIZE;
+	run = vm->vcpu[0].run;
 }
 
 static void teardown(void)
@@ -98,7 +98,7 @@ static void teardown(void)
 	fclose(vm->diag);
 	free(diag_buf);
 	diag_buf = NULL;
-	free(vm->vcpu.run);
+	free(vm->vcpu[0].run);
 	pthread_cond_destroy(&vm->halt_cond);
 	pthread_mutex_destroy(&vm->lock);
 	free(vm);
@@ -150,7 +150,7 @@ static void test_io(void)
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT + 3, 1, 1);
 	io_data()[0] = 0x41;
-	ok(vcpu_handle_exit(&vm->vcpu), "IO out, 1 byte, to the fake port: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "IO out, 1 byte, to the fake port: continue");
 	is(pdev.writes, 1, "device written once");
 	is(pdev.offset[0], 3, "at offset 3");
 	is(pdev.size[0], 1, "size 1");
@@ -162,20 +162,20 @@ static void test_io(void)
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 2, 1);
 	io_data()[0] = 0x34;
 	io_data()[1] = 0x12;
-	ok(vcpu_handle_exit(&vm->vcpu), "IO out, 2 bytes: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "IO out, 2 bytes: continue");
 	is(pdev.size[1], 2, "size 2");
 	ok(pdev.wbytes[1] == 0x34 && pdev.wbytes[2] == 0x12, "both bytes, little-endian order");
 
 	set_io(KVM_EXIT_IO_IN, FAKE_PORT + 5, 1, 1);
 	io_data()[0] = 0;
-	ok(vcpu_handle_exit(&vm->vcpu), "IO in, 1 byte: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "IO in, 1 byte: continue");
 	is(pdev.reads, 1, "device read once");
 	is(pdev.offset[0], 5, "at offset 5");
 	is(io_data()[0], 0x10, "device's value written into the kvm_run page");
 
 	set_io(KVM_EXIT_IO_IN, FAKE_PORT, 4, 1);
 	memset(io_data(), 0, 8);
-	ok(vcpu_handle_exit(&vm->vcpu), "IO in, 4 bytes: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "IO in, 4 bytes: continue");
 	ok(io_data()[0] == 0x11 && io_data()[3] == 0x14, "4 bytes from the device");
 	is(io_data()[4], 0, "nothing past the 4 bytes");
 	teardown();
@@ -186,14 +186,14 @@ static void test_io_rep(void)
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 3);
 	memcpy(io_data(), "abc", 3);
-	ok(vcpu_handle_exit(&vm->vcpu), "rep outsb, count 3: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "rep outsb, count 3: continue");
 	is(pdev.writes, 3, "device called 3 times");
 	ok(pdev.offset[0] == 0 && pdev.offset[1] == 0 && pdev.offset[2] == 0, "same port each time");
 	ok(pdev.nwbytes == 3 && memcmp(pdev.wbytes, "abc", 3) == 0, "consecutive bytes 'a' 'b' 'c'");
 
 	set_io(KVM_EXIT_IO_IN, FAKE_PORT + 1, 2, 3);
 	memset(io_data(), 0, 8);
-	ok(vcpu_handle_exit(&vm->vcpu), "rep insw, count 3: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "rep insw, count 3: continue");
 	is(pdev.reads, 3, "device read 3 times");
 	is(pdev.size[2], 2, "2 bytes each");
 	ok(io_data()[0] == 0x10 && io_data()[1] == 0x11 && io_data()[4] == 0x14 && io_data()[5] == 0x15,
@@ -209,7 +209,7 @@ static void test_io_unclaimed(void)
 	setup();
 	set_io(KVM_EXIT_IO_OUT, 0x1234, 1, 1);
 	io_data()[0] = 0x5a;
-	ok(vcpu_handle_exit(&vm->vcpu), "write to an unclaimed port: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "write to an unclaimed port: continue");
 	m = messages();
 	is(occurrences(m, "unhandled port write"), 1, "one 'unhandled port write' message");
 	ok(strstr(m, "0x1234") != NULL, "message names the port 0x1234");
@@ -217,29 +217,29 @@ static void test_io_unclaimed(void)
 	is(occurrences(m, "\n"), 1, "message is one line");
 	ok(!vm->stop_requested, "not stopped");
 
-	ok(vcpu_handle_exit(&vm->vcpu), "same port again: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "same port again: continue");
 	is(occurrences(messages(), "unhandled port"), 1, "no second message: reported once");
 
 	set_io(KVM_EXIT_IO_IN, 0x1234, 1, 1);
 	io_data()[0] = 0;
-	ok(vcpu_handle_exit(&vm->vcpu), "read of the same port: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "read of the same port: continue");
 	is(io_data()[0], 0xff, "unclaimed read gives 0xff");
 	is(occurrences(messages(), "unhandled port"), 1, "reported once per address (reads included)");
 
 	set_io(KVM_EXIT_IO_IN, 0x1235, 2, 1);
 	memset(io_data(), 0, 4);
-	ok(vcpu_handle_exit(&vm->vcpu), "read of another unclaimed port: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "read of another unclaimed port: continue");
 	ok(io_data()[0] == 0xff && io_data()[1] == 0xff && io_data()[2] == 0, "reads as 0xffff");
 	is(occurrences(messages(), "unhandled port read"), 1, "new address: 'unhandled port read' message");
 
 	set_io(KVM_EXIT_IO_OUT, 0x3000, 1, 4);
 	memcpy(io_data(), "wxyz", 4);
-	ok(vcpu_handle_exit(&vm->vcpu), "rep outsb to an unclaimed port: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "rep outsb to an unclaimed port: continue");
 	is(occurrences(messages(), "0x3000"), 1, "rep of 4 to one unclaimed port: one message");
 
 	set_io(KVM_EXIT_IO_OUT, 0x0000, 1, 1);
 	io_data()[0] = 1;
-	ok(vcpu_handle_exit(&vm->vcpu), "write to unclaimed port 0: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "write to unclaimed port 0: continue");
 	m = strrchr(messages(), '\n');
 	while (m && m > messages() && m[-1] != '\n')	/* start of the last line */
 		m--;
@@ -253,7 +253,7 @@ static void test_strict(void)
 	setup();
 	vm->cfg.strict = true;
 	set_io(KVM_EXIT_IO_OUT, 0x1234, 1, 1);
-	ok(!vcpu_handle_exit(&vm->vcpu), "--strict: unclaimed port write stops");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "--strict: unclaimed port write stops");
 	is(vm->exit_status, EXIT_STRICT, "exit status 125 (EXIT_STRICT)");
 	ok(vm->stop_requested, "stop requested");
 	ok(strstr(messages(), "--strict") != NULL, "message mentions --strict");
@@ -263,14 +263,14 @@ static void test_strict(void)
 	vm->cfg.strict = true;
 	set_io(KVM_EXIT_IO_OUT, 0x1234, 1, 3);
 	memcpy(io_data(), "abc", 3);
-	ok(!vcpu_handle_exit(&vm->vcpu), "--strict: rep outsb to an unclaimed port stops");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "--strict: rep outsb to an unclaimed port stops");
 	is(occurrences(messages(), "unhandled"), 1, "at the first byte: one message");
 	teardown();
 
 	setup();
 	vm->cfg.strict = true;
 	set_mmio(0xfec00000, 4, false);
-	ok(!vcpu_handle_exit(&vm->vcpu), "--strict: unclaimed MMIO read stops");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "--strict: unclaimed MMIO read stops");
 	is(vm->exit_status, EXIT_STRICT, "exit status 125");
 	ok(strstr(messages(), "unhandled MMIO read") != NULL, "message says unhandled MMIO read");
 	teardown();
@@ -278,7 +278,7 @@ static void test_strict(void)
 	setup();
 	vm->cfg.strict = true;
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
-	ok(vcpu_handle_exit(&vm->vcpu), "--strict: a claimed port is fine");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "--strict: a claimed port is fine");
 	ok(!vm->stop_requested, "no stop");
 	teardown();
 }
@@ -288,7 +288,7 @@ static void test_io_malformed(void)
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
 	run->io.data_offset = RUN_SIZE;
-	ok(!vcpu_handle_exit(&vm->vcpu), "data_offset = run_size: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "data_offset = run_size: stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	ok(strstr(messages(), "malformed KVM_EXIT_IO") != NULL, "message says malformed KVM_EXIT_IO");
 	is(pdev.writes, 0, "device not called");
@@ -296,45 +296,45 @@ static void test_io_malformed(void)
 
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 4, 1025);	/* 4096 + 4100 > 8192 */
-	ok(!vcpu_handle_exit(&vm->vcpu), "data_offset + size * count past the page: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "data_offset + size * count past the page: stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	is(pdev.writes, 0, "device not called");
 	teardown();
 
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 4, 1024);	/* exactly fills the page */
-	ok(vcpu_handle_exit(&vm->vcpu), "data ending exactly at run_size: accepted");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "data ending exactly at run_size: accepted");
 	is(pdev.writes, 1024, "device called 1024 times");
 	teardown();
 
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
 	run->io.data_offset = UINT64_MAX - 1;
-	ok(!vcpu_handle_exit(&vm->vcpu), "huge data_offset (would wrap): stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "huge data_offset (would wrap): stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	teardown();
 	/* found by tests/fuzz/fuzz_exit (tests/fuzz/crashes/exit-io-*.bin) */
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 0, 1);
-	ok(!vcpu_handle_exit(&vm->vcpu), "size 0: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "size 0: stop");
 	is(pdev.writes, 0, "size 0: device not called");
 	teardown();
 
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 3, 1);
-	ok(!vcpu_handle_exit(&vm->vcpu), "size 3: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "size 3: stop");
 	teardown();
 
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
 	run->io.data_offset = 16;	/* inside struct kvm_run itself */
-	ok(!vcpu_handle_exit(&vm->vcpu), "data_offset inside struct kvm_run: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "data_offset inside struct kvm_run: stop");
 	is(pdev.writes, 0, "data inside kvm_run: device not called");
 	teardown();
 
 	setup();
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 4, 0x40000001);	/* size * count overflows 32 bits */
-	ok(!vcpu_handle_exit(&vm->vcpu), "count * size past 4 GiB: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "count * size past 4 GiB: stop");
 	teardown();
 }
 
@@ -343,14 +343,14 @@ static void test_io_stop(void)
 	setup();
 	set_io(KVM_EXIT_IO_OUT, STOP_PORT, 1, 1);
 	io_data()[0] = 7;
-	ok(!vcpu_handle_exit(&vm->vcpu), "a device that requests a stop: vcpu_handle_exit returns false");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "a device that requests a stop: vcpu_handle_exit returns false");
 	is(vm->exit_status, 7, "exit status from the device");
 	teardown();
 
 	setup();
 	set_io(KVM_EXIT_IO_OUT, STOP_PORT, 1, 3);
 	memcpy(io_data(), "\x05\x06\x07", 3);
-	ok(!vcpu_handle_exit(&vm->vcpu), "rep outsb to the stop port: false");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "rep outsb to the stop port: false");
 	is(vm->exit_status, 5, "the first byte's status wins");
 	teardown();
 }
@@ -362,7 +362,7 @@ static void test_mmio(void)
 	setup();
 	set_mmio(FAKE_MMIO + 0x10, 4, true);
 	memcpy(run->mmio.data, w, 4);
-	ok(vcpu_handle_exit(&vm->vcpu), "MMIO write to the fake device: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "MMIO write to the fake device: continue");
 	is(mdev.writes, 1, "device written once");
 	is(mdev.offset[0], 0x10, "offset 0x10");
 	is(mdev.size[0], 4, "size 4");
@@ -370,7 +370,7 @@ static void test_mmio(void)
 
 	set_mmio(FAKE_MMIO + 0xff8, 8, false);
 	memset(run->mmio.data, 0, 8);
-	ok(vcpu_handle_exit(&vm->vcpu), "MMIO read, 8 bytes: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "MMIO read, 8 bytes: continue");
 	is(mdev.reads, 1, "device read once");
 	is(mdev.offset[0], 0xff8, "offset 0xff8");
 	ok(run->mmio.data[0] == 0xa0 && run->mmio.data[7] == 0xa7, "8 bytes into run->mmio.data");
@@ -378,22 +378,22 @@ static void test_mmio(void)
 
 	set_mmio(0xfec00000, 4, false);
 	memset(run->mmio.data, 0, 8);
-	ok(vcpu_handle_exit(&vm->vcpu), "unclaimed MMIO read: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "unclaimed MMIO read: continue");
 	ok(run->mmio.data[0] == 0xff && run->mmio.data[3] == 0xff && run->mmio.data[4] == 0,
 	   "reads as all ones (4 bytes)");
 	ok(strstr(messages(), "unhandled MMIO read") != NULL, "'unhandled MMIO read' message");
 	ok(strstr(messages(), "0xfec00000") != NULL, "message names the address");
 	set_mmio(0xfec00000, 4, true);
-	ok(vcpu_handle_exit(&vm->vcpu), "unclaimed MMIO write at the same address: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "unclaimed MMIO write at the same address: continue");
 	is(occurrences(messages(), "unhandled MMIO"), 1, "reported once");
 	set_io(KVM_EXIT_IO_OUT, 0xfec0, 1, 1);
-	vcpu_handle_exit(&vm->vcpu);
+	vcpu_handle_exit(&vm->vcpu[0]);
 	is(occurrences(messages(), "unhandled port"), 1, "port and MMIO addresses are reported separately");
 	teardown();
 
 	setup();
 	set_mmio(FAKE_MMIO, 0, false);
-	ok(!vcpu_handle_exit(&vm->vcpu), "MMIO len 0: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "MMIO len 0: stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	ok(strstr(messages(), "length 0") != NULL, "message gives length 0");
 	is(mdev.reads, 0, "device not called");
@@ -401,7 +401,7 @@ static void test_mmio(void)
 
 	setup();
 	set_mmio(FAKE_MMIO, 9, true);
-	ok(!vcpu_handle_exit(&vm->vcpu), "MMIO len 9: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "MMIO len 9: stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	is(mdev.writes, 0, "device not called");
 	teardown();
@@ -413,7 +413,7 @@ static void test_fatal_exits(void)
 
 	setup();
 	run->exit_reason = KVM_EXIT_SHUTDOWN;
-	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_SHUTDOWN: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "KVM_EXIT_SHUTDOWN: stop");
 	is(vm->exit_status, EXIT_TRIPLE_FAULT, "exit status 121");
 	m = messages();
 	ok(strstr(m, "triple-fault") != NULL, "message says triple-fault");
@@ -423,7 +423,7 @@ static void test_fatal_exits(void)
 	setup();
 	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 	run->fail_entry.hardware_entry_failure_reason = 0x21;
-	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_FAIL_ENTRY: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "KVM_EXIT_FAIL_ENTRY: stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	m = messages();
 	ok(strstr(m, "0x21") != NULL, "message gives hardware reason 0x21");
@@ -436,7 +436,7 @@ static void test_fatal_exits(void)
 	run->internal.ndata = 2;
 	run->internal.data[0] = 0x1234;
 	run->internal.data[1] = 0xabcd;
-	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_INTERNAL_ERROR: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "KVM_EXIT_INTERNAL_ERROR: stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	m = messages();
 	ok(strstr(m, "suberror 1") != NULL, "message says suberror 1");
@@ -449,7 +449,7 @@ static void test_fatal_exits(void)
 	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = 99;
 	run->internal.ndata = 1000;	/* bogus: must stop at 16 */
-	ok(!vcpu_handle_exit(&vm->vcpu), "internal error with bogus ndata: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "internal error with bogus ndata: stop");
 	m = messages();
 	ok(strstr(m, "unknown suberror") != NULL, "unknown suberror named");
 	ok(strstr(m, "data[15]") != NULL && strstr(m, "data[16]") == NULL, "data printed up to [15] only");
@@ -457,14 +457,14 @@ static void test_fatal_exits(void)
 
 	setup();
 	run->exit_reason = 9999;
-	ok(!vcpu_handle_exit(&vm->vcpu), "unknown exit reason: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "unknown exit reason: stop");
 	is(vm->exit_status, EXIT_KVM_ERROR, "exit status 122");
 	ok(strstr(messages(), "unexpected exit reason 9999") != NULL, "message gives the number");
 	teardown();
 
 	setup();
 	run->exit_reason = KVM_EXIT_DEBUG;
-	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_DEBUG (not handled): stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "KVM_EXIT_DEBUG (not handled): stop");
 	ok(strstr(messages(), "KVM_EXIT_DEBUG") != NULL, "message names the reason");
 	teardown();
 }
@@ -474,7 +474,7 @@ static void test_hlt_intr(void)
 	setup();
 	run->exit_reason = KVM_EXIT_HLT;
 	run->if_flag = 0;
-	ok(!vcpu_handle_exit(&vm->vcpu), "HLT with IF=0: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "HLT with IF=0: stop");
 	is(vm->exit_status, EXIT_GUEST_STUCK, "exit status 123");
 	ok(strstr(messages(), "IF=0") != NULL, "message says IF=0");
 	ok(strstr(messages(), "registers unavailable") != NULL, "registers unavailable");
@@ -484,23 +484,23 @@ static void test_hlt_intr(void)
 	run->exit_reason = KVM_EXIT_HLT;
 	run->if_flag = 1;
 	vm->pic.chip[PIC_MASTER].imr = 0xff;
-	ok(!vcpu_handle_exit(&vm->vcpu), "HLT with IF=1 but every PIC input masked: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "HLT with IF=1 but every PIC input masked: stop");
 	is(vm->exit_status, EXIT_GUEST_STUCK, "exit status 123");
 	ok(strstr(messages(), "masked") != NULL, "message says masked");
 	teardown();
 
 	setup();
 	run->exit_reason = KVM_EXIT_INTR;
-	ok(vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_INTR: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "KVM_EXIT_INTR: continue");
 	vm_request_stop(vm, EXIT_TIMEOUT);
-	ok(!vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_INTR after a stop request: stop");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "KVM_EXIT_INTR after a stop request: stop");
 	is(vm->exit_status, EXIT_TIMEOUT, "status kept (124)");
 	is(strlen(messages()), 0, "no message");
 	teardown();
 
 	setup();
 	run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
-	ok(vcpu_handle_exit(&vm->vcpu), "KVM_EXIT_IRQ_WINDOW_OPEN: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "KVM_EXIT_IRQ_WINDOW_OPEN: continue");
 	teardown();
 }
 
@@ -515,13 +515,13 @@ static void test_request_stop(void)
 
 	/* after a stop request, even a handled IO says stop */
 	set_io(KVM_EXIT_IO_OUT, FAKE_PORT, 1, 1);
-	ok(!vcpu_handle_exit(&vm->vcpu), "IO after a stop request: false");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "IO after a stop request: false");
 	is(pdev.writes, 1, "but the IO was still done");
 	is(vm->exit_status, 0xff, "status unchanged");
 
 	/* a fatal exit after a stop keeps the first status */
 	run->exit_reason = KVM_EXIT_SHUTDOWN;
-	ok(!vcpu_handle_exit(&vm->vcpu), "SHUTDOWN after a stop request: false");
+	ok(!vcpu_handle_exit(&vm->vcpu[0]), "SHUTDOWN after a stop request: false");
 	is(vm->exit_status, 0xff, "the first status is kept");
 
 	vm->stop_requested = 0;
@@ -563,7 +563,7 @@ static void test_io_rep_unclaimed(void)
 	setup();
 	set_io(KVM_EXIT_IO_IN, 0x2fd, 1, 4);
 	memset(io_data(), 0, 8);
-	ok(vcpu_handle_exit(&vm->vcpu), "rep insb, count 4, from an unclaimed port: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "rep insb, count 4, from an unclaimed port: continue");
 	ok(io_data()[0] == 0xff && io_data()[1] == 0xff && io_data()[2] == 0xff && io_data()[3] == 0xff,
 	   "rep insb from an unclaimed port: all 4 bytes read 0xff");
 	is(io_data()[4], 0, "rep insb from an unclaimed port: nothing past the 4 bytes");
@@ -583,19 +583,19 @@ static void test_unhandled_limit(void)
 	setup();
 	for (int i = 0; i < 64; i++) {
 		set_io(KVM_EXIT_IO_OUT, (uint16_t)(0x5000 + i), 1, 1);
-		n += vcpu_handle_exit(&vm->vcpu);
+		n += vcpu_handle_exit(&vm->vcpu[0]);
 	}
 	is(n, 64, "64 unclaimed ports: continue each time");
 	is(occurrences(messages(), "unhandled port write"), 64, "64 different unclaimed ports: 64 reports");
 	is(occurrences(messages(), "more than"), 0, "64 addresses: not yet 'more than'");
 	set_io(KVM_EXIT_IO_OUT, 0x5000 + 64, 1, 1);
-	ok(vcpu_handle_exit(&vm->vcpu), "65th unclaimed address: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "65th unclaimed address: continue");
 	is(occurrences(messages(), "unhandled port write"), 64, "65th unclaimed address: not reported");
 	is(occurrences(messages(), "more than 64 addresses"), 1, "65th unclaimed address: 'more than 64 addresses' said once");
 	set_mmio(0xd0000, 1, true);
-	ok(vcpu_handle_exit(&vm->vcpu), "after the limit, an unclaimed MMIO write: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "after the limit, an unclaimed MMIO write: continue");
 	set_io(KVM_EXIT_IO_IN, 0x6000, 1, 1);
-	ok(vcpu_handle_exit(&vm->vcpu), "after the limit, an unclaimed port read: continue");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "after the limit, an unclaimed port read: continue");
 	is(io_data()[0], 0xff, "after the limit, an unclaimed read still gives 0xff");
 	is(occurrences(messages(), "\n"), 65, "after the limit: quiet (65 lines in all)");
 	teardown();
@@ -644,7 +644,7 @@ static void setup_pic_machine(void)
 static void raise_irq(int irq)
 {
 	pic_set_irq(&vm->pic, irq, 1);
-	__atomic_store_n(&vm->intr_line, pic_intr(&vm->pic), __ATOMIC_RELEASE);
+	__atomic_store_n(&vm->vcpu[0].intr_line, pic_intr(&vm->pic), __ATOMIC_RELEASE);
 }
 
 static void test_inject_interrupt(void)
@@ -653,22 +653,22 @@ static void test_inject_interrupt(void)
 	raise_irq(1);
 	run->ready_for_interrupt_injection = 1;
 	run->if_flag = 1;
-	vcpu_inject_interrupt(&vm->vcpu);
+	vcpu_inject_interrupt(&vm->vcpu[0]);
 	is(master_isr(), 0x02, "inject: INTR high, guest ready with IF=1: the INTA moves IRQ 1 to ISR");
 	ok(strstr(messages(), "KVM_INTERRUPT vector 0x21") != NULL,
 	   "inject: KVM_INTERRUPT is given IRQ 1's vector 0x21 (ICW2 base 0x20 + 1)");
-	ok(vm->vcpu.inject_inflight, "inject: the vector is marked in flight until the guest runs");
+	ok(vm->vcpu[0].inject_inflight, "inject: the vector is marked in flight until the guest runs");
 	is(run->request_interrupt_window, 0, "inject: no interrupt window requested after an injection");
-	ok(!__atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE),
+	ok(!__atomic_load_n(&vm->vcpu[0].intr_line, __ATOMIC_ACQUIRE),
 	   "inject: INTR is low after the INTA, and intr_line says so");
 
 	/* KVM_RUN returned EINTR (a kick) before the guest ran: the vector is still KVM's */
 	raise_irq(0);
-	vcpu_inject_interrupt(&vm->vcpu);
+	vcpu_inject_interrupt(&vm->vcpu[0]);
 	ok(master_isr() == 0x02 && master_irr() == 0x01 && occurrences(messages(), "KVM_INTERRUPT") == 1,
 	   "inject: one vector in flight: no second INTA before the guest ran (IRQ 0 waits in IRR)");
-	vm->vcpu.inject_inflight = false;	/* the guest ran */
-	vcpu_inject_interrupt(&vm->vcpu);
+	vm->vcpu[0].inject_inflight = false;	/* the guest ran */
+	vcpu_inject_interrupt(&vm->vcpu[0]);
 	ok(master_isr() == 0x03 && strstr(messages(), "KVM_INTERRUPT vector 0x20") != NULL,
 	   "inject: once the guest ran, IRQ 0 (vector 0x20) nests inside IRQ 1's handler");
 	teardown();
@@ -677,19 +677,19 @@ static void test_inject_interrupt(void)
 	raise_irq(1);
 	run->ready_for_interrupt_injection = 0;
 	run->if_flag = 0;
-	vcpu_inject_interrupt(&vm->vcpu);
+	vcpu_inject_interrupt(&vm->vcpu[0]);
 	is(run->request_interrupt_window, 1, "inject: INTR high but IF=0: an interrupt window is requested");
 	ok(master_isr() == 0 && master_irr() == 0x02 && strstr(messages(), "KVM_INTERRUPT") == NULL,
 	   "inject: IF=0: no INTA and no KVM_INTERRUPT, IRQ 1 stays in IRR");
 
 	run->request_interrupt_window = 0;
 	run->if_flag = 1;		/* IF=1 but not ready: the instruction after sti, or KVM busy */
-	vcpu_inject_interrupt(&vm->vcpu);
+	vcpu_inject_interrupt(&vm->vcpu[0]);
 	ok(run->request_interrupt_window == 1 && master_isr() == 0,
 	   "inject: IF=1 but not ready (sti shadow): no INTA, an interrupt window is requested");
 
 	run->ready_for_interrupt_injection = 1;	/* KVM_EXIT_IRQ_WINDOW_OPEN */
-	vcpu_inject_interrupt(&vm->vcpu);
+	vcpu_inject_interrupt(&vm->vcpu[0]);
 	ok(master_isr() == 0x02 && run->request_interrupt_window == 0 &&
 	   strstr(messages(), "KVM_INTERRUPT vector 0x21") != NULL,
 	   "inject: the window open (ready, IF=1): IRQ 1 injected, the window request withdrawn");
@@ -699,7 +699,7 @@ static void test_inject_interrupt(void)
 	run->ready_for_interrupt_injection = 1;
 	run->if_flag = 1;
 	run->request_interrupt_window = 1;	/* left over from a request that is gone */
-	vcpu_inject_interrupt(&vm->vcpu);
+	vcpu_inject_interrupt(&vm->vcpu[0]);
 	is(run->request_interrupt_window, 0, "inject: INTR low: a stale interrupt window request is withdrawn");
 	ok(strstr(messages(), "KVM_INTERRUPT") == NULL && master_isr() == 0,
 	   "inject: INTR low: no INTA, no KVM_INTERRUPT (no spurious IRQ 7)");

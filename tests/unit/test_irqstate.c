@@ -641,9 +641,9 @@ static void setup_kernel(bool pit_in_kernel)
 	vm->cfg.machine = MACHINE_APIC;
 	vm->cfg.irqchip = IRQCHIP_KERNEL;
 	vm->cfg.pit_in_kernel = pit_in_kernel;
-	vm->vcpu.vm = vm;
-	vm->vcpu.fd = FAKE_VCPU_FD;
-	vm->vcpu.thread = pthread_self();
+	vm->vcpu[0].vm = vm;
+	vm->vcpu[0].fd = FAKE_VCPU_FD;
+	vm->vcpu[0].thread = pthread_self();
 }
 
 static void teardown(void)

@@ -374,6 +374,28 @@ static void test_chapters(struct result *r)
 	one_line_error(r, "--msi goes with --irqchip split or kernel", "--msi without KVM's LAPIC");
 	parse(r, "--chapter", "7", "--msi", "route", "g.rom", NULL);
 	one_line_error(r, "--msi needs the PCI bus", "--msi in chapter 7's machine");
+	/* --cpus and --halt-poll-ns (chapter 10) */
+	parse(r, "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.cpus == 1 && r->cfg.halt_poll_ns == -1,
+	   "no --cpus: one CPU; no --halt-poll-ns: KVM's default (-1)");
+	parse(r, "--cpus", "8", "--irqchip", "kernel", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.cpus == 8, "--cpus 8 --irqchip kernel");
+	parse(r, "--cpus", "2", "--irqchip", "split", "--halt-poll-ns", "0", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.cpus == 2 && r->cfg.halt_poll_ns == 0, "--cpus 2 --halt-poll-ns 0 under split");
+	parse(r, "--halt-poll-ns", "200000", "--chapter", "7", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.halt_poll_ns == 200000, "--halt-poll-ns 200000 --chapter 7");
+	parse(r, "--cpus", "9", "g.rom", NULL);
+	one_line_error(r, "'9' is not a number of CPUs from 1 to 8", "--cpus 9");
+	parse(r, "--cpus", "0", "g.rom", NULL);
+	one_line_error(r, "'0' is not a number of CPUs from 1 to 8", "--cpus 0");
+	parse(r, "--cpus", "2x", "g.rom", NULL);
+	one_line_error(r, "'2x' is not a number of CPUs", "--cpus 2x");
+	parse(r, "--cpus", "2", "--chapter", "4", "g.rom", NULL);
+	one_line_error(r, "a second CPU needs APICs", "--cpus 2 in chapter 4's machine (no APIC)");
+	parse(r, "--halt-poll-ns", "-1", "--irqchip", "kernel", "g.rom", NULL);
+	one_line_error(r, "'-1' is not a number of nanoseconds", "--halt-poll-ns -1");
+	parse(r, "--halt-poll-ns", "1000", "g.rom", NULL);
+	one_line_error(r, "--halt-poll-ns goes with --irqchip split or kernel", "--halt-poll-ns under none");
 	parse(r, "--dump-irqchip", "g.rom", NULL);
 	ok(r->status == -1 && r->cfg.dump_irqchip && r->cfg.irqchip == IRQCHIP_NONE, "--dump-irqchip: any mode");
 	parse(r, "--help", NULL);

@@ -4,7 +4,7 @@
  * Each case builds a struct vm by hand with the real device models on the
  * real buses (irq_devices_add, apic_devices_add) and a fake clock, drives it
  * the way the vCPU loop would (bus accesses, MSR exits, HLT exits), and looks
- * at what the vCPU loop would look at next: vm->intr_line, the copy of INTR it
+ * at what the vCPU loop would look at next: vm->vcpu[0].intr_line, the copy of INTR it
  * reads before every entry without the lock, and the LAPIC's IRR.
  *
  * The oracle is the architecture, not the models: Intel SDM vol. 3A 11.5.4
@@ -54,11 +54,11 @@ static void setup_machine(enum machine_kind kind)
 		ok(irq_devices_add(vm) == 0 && apic_devices_add(vm) == 0, "the PIC, PIT, LAPIC and IOAPIC go on the buses");
 	else if (kind == MACHINE_PIC)
 		ok(irq_devices_add(vm) == 0, "the PIC, PIT and test device go on the buses");
-	vm->vcpu.vm = vm;
-	vm->vcpu.fd = -1;
-	vm->vcpu.thread = pthread_self();	/* we are "the vCPU thread": no kicks */
-	vm->vcpu.run = calloc(1, RUN_SIZE);
-	vm->vcpu.run_size = RUN_SIZE;
+	vm->vcpu[0].vm = vm;
+	vm->vcpu[0].fd = -1;
+	vm->vcpu[0].thread = pthread_self();	/* we are "the vCPU thread": no kicks */
+	vm->vcpu[0].run = calloc(1, RUN_SIZE);
+	vm->vcpu[0].run_size = RUN_SIZE;
 }
 
 static void setup(void)
@@ -71,7 +71,7 @@ static void teardown(void)
 	fclose(vm->diag);
 	free(diag_buf);
 	diag_buf = NULL;
-	free(vm->vcpu.run);
+	free(vm->vcpu[0].run);
 	pthread_cond_destroy(&vm->timer_cond);
 	pthread_cond_destroy(&vm->halt_cond);
 	pthread_mutex_destroy(&vm->lock);
@@ -100,7 +100,7 @@ static void ioapic_w(uint32_t reg, uint32_t v)
 
 static bool intr_line(void)
 {
-	return __atomic_load_n(&vm->intr_line, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&vm->vcpu[0].intr_line, __ATOMIC_ACQUIRE);
 }
 
 static void port_w(uint16_t port, uint8_t v)
@@ -131,7 +131,7 @@ static void test_tsc_deadline_in_the_past(void)
 	struct kvm_run *run;
 
 	setup();
-	run = vm->vcpu.run;
+	run = vm->vcpu[0].run;
 	fake.ns = 1000000;
 	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
 	lapic_w(LAPIC_LVT_TIMER, LVT_TSC_DEADLINE | 0x42);
@@ -139,9 +139,9 @@ static void test_tsc_deadline_in_the_past(void)
 	run->exit_reason = KVM_EXIT_X86_WRMSR;
 	run->msr.index = MSR_IA32_TSC_DEADLINE;
 	run->msr.data = 1;	/* TSC 1: long past (and with no KVM, tinyvmm cannot convert: "now") */
-	ok(apic_handle_msr(&vm->vcpu), "tsc-deadline: the WRMSR exit is handled");
+	ok(apic_handle_msr(&vm->vcpu[0]), "tsc-deadline: the WRMSR exit is handled");
 	is(run->msr.error, 0, "tsc-deadline: no #GP");
-	ok(lapic_irr_test(&vm->lapic, 0x42), "tsc-deadline in the past: vector 0x42 is in IRR at once (SDM 11.5.4.1)");
+	ok(lapic_irr_test(&vm->lapic[0], 0x42), "tsc-deadline in the past: vector 0x42 is in IRR at once (SDM 11.5.4.1)");
 	ok(intr_line(), "tsc-deadline in the past: INTR is high for the vCPU loop (it would sleep on HLT otherwise)");
 	teardown();
 }
@@ -159,7 +159,7 @@ static void test_expiry_seen_by_a_read(void)
 	ok(!intr_line(), "one-shot: nothing pending right after it is armed");
 	fake.ns += 1000000;			/* 1 ms later: long expired (the timer thread has not run) */
 	is(lapic_r(LAPIC_TIMER_CCR), 0u, "one-shot: the current count reads 0 after expiry");
-	ok(lapic_irr_test(&vm->lapic, 0x40), "one-shot: the read caught the timer up, vector 0x40 in IRR");
+	ok(lapic_irr_test(&vm->lapic[0], 0x40), "one-shot: the read caught the timer up, vector 0x40 in IRR");
 	ok(intr_line(), "one-shot: and INTR says so");
 	fflush(vm->diag);
 	ok(strstr(diag_buf, "lapic: timer fires -> irr (ppr=00), caught up by a register read of the guest") != NULL,
@@ -179,7 +179,7 @@ static void test_expiry_seen_by_a_write(void)
 	lapic_w(LAPIC_TIMER_ICR, 1000);
 	fake.ns += 1000000;
 	lapic_w(LAPIC_TPR, 0);			/* any write: the model catches up first */
-	ok(lapic_irr_test(&vm->lapic, 0x41), "one-shot: a TPR write caught the timer up, vector 0x41 in IRR");
+	ok(lapic_irr_test(&vm->lapic[0], 0x41), "one-shot: a TPR write caught the timer up, vector 0x41 in IRR");
 	ok(intr_line(), "one-shot: and INTR says so");
 	fflush(vm->diag);
 	ok(strstr(diag_buf, "lapic: timer fires -> irr (ppr=00), caught up by a register write of the guest") != NULL,
@@ -188,7 +188,7 @@ static void test_expiry_seen_by_a_write(void)
 	lapic_w(LAPIC_TIMER_ICR, 1000);
 	fake.ns += 1000000;
 	(void)lapic_r(LAPIC_TIMER_CCR);
-	ok(!lapic_irr_test(&vm->lapic, 0x42), "masked one-shot: no vector 0x42 in IRR (SDM 11.5.1: mask bit)");
+	ok(!lapic_irr_test(&vm->lapic[0], 0x42), "masked one-shot: no vector 0x42 in IRR (SDM 11.5.1: mask bit)");
 	fflush(vm->diag);
 	ok(strstr(diag_buf, "lapic: timer fires, masked in the lvt: no interrupt, caught up by a register read") != NULL,
 	   "masked one-shot: --trace still shows the expiry, and says it was masked");
@@ -201,13 +201,13 @@ static void test_hlt_refreshes_intr(void)
 	struct kvm_run *run;
 
 	setup();
-	run = vm->vcpu.run;
+	run = vm->vcpu[0].run;
 	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
-	lapic_accept(&vm->lapic, 0x51, false);	/* straight into the model, no notification */
+	lapic_accept(&vm->lapic[0], 0x51, false);	/* straight into the model, no notification */
 	ok(!intr_line(), "hlt: INTR copy stale on purpose");
 	run->exit_reason = KVM_EXIT_HLT;
 	run->if_flag = 1;
-	ok(vcpu_handle_exit(&vm->vcpu), "hlt with a vector waiting: no sleep, the loop goes on");
+	ok(vcpu_handle_exit(&vm->vcpu[0]), "hlt with a vector waiting: no sleep, the loop goes on");
 	ok(intr_line(), "hlt: INTR refreshed, so the next entry injects instead of halting again");
 	teardown();
 }
@@ -222,8 +222,8 @@ static void test_irq0_to_ioapic_pin2(void)
 	ioapic_w(0x10 + 0 * 2, 0x60);		/* pin 0 too, vector 0x60: must stay quiet */
 	pic_setup_like_a_bios();		/* masked: the 8259A's INTR, on pin 0, stays low */
 	irq_set_level(vm, 0, 1);
-	ok(lapic_irr_test(&vm->lapic, 0x50), "irq0 rising: the message of pin 2 (vector 0x50) is in IRR");
-	ok(!lapic_irr_test(&vm->lapic, 0x60), "irq0 rising: pin 0 (vector 0x60) did not fire");
+	ok(lapic_irr_test(&vm->lapic[0], 0x50), "irq0 rising: the message of pin 2 (vector 0x50) is in IRR");
+	ok(!lapic_irr_test(&vm->lapic[0], 0x60), "irq0 rising: pin 0 (vector 0x60) did not fire");
 	ok(intr_line(), "irq0 rising: INTR high");
 	teardown();
 }
@@ -240,23 +240,23 @@ static void test_ioapic_destinations(void)
 	ioapic_w(0x10 + 2 * 10 + 1, 7u << 24);		/* pin 10: physical destination 7 */
 	ioapic_w(0x10 + 2 * 10, 0x5a);
 	irq_set_level(vm, 10, 1);
-	ok(!lapic_irr_test(&vm->lapic, 0x5a), "physical destination 7: APIC 0 does not take vector 0x5a");
+	ok(!lapic_irr_test(&vm->lapic[0], 0x5a), "physical destination 7: APIC 0 does not take vector 0x5a");
 	irq_set_level(vm, 10, 0);
 
 	ioapic_w(0x10 + 2 * 10 + 1, 0xffu << 24);	/* physical broadcast */
 	irq_set_level(vm, 10, 1);
-	ok(lapic_irr_test(&vm->lapic, 0x5a), "physical destination ff (broadcast): APIC 0 takes it");
+	ok(lapic_irr_test(&vm->lapic[0], 0x5a), "physical destination ff (broadcast): APIC 0 takes it");
 	irq_set_level(vm, 10, 0);
 
 	ioapic_w(0x10 + 2 * 12 + 1, 0x02u << 24);	/* pin 12: logical 0x02 */
 	ioapic_w(0x10 + 2 * 12, (1u << 11) | 0x5c);
 	irq_set_level(vm, 12, 1);
-	ok(!lapic_irr_test(&vm->lapic, 0x5c), "logical destination 02 while LDR = 0: not ours");
+	ok(!lapic_irr_test(&vm->lapic[0], 0x5c), "logical destination 02 while LDR = 0: not ours");
 	irq_set_level(vm, 12, 0);
 	lapic_w(LAPIC_DFR, 0xffffffff);			/* flat model */
 	lapic_w(LAPIC_LDR, 0x02u << 24);		/* logical ID bit 1 */
 	irq_set_level(vm, 12, 1);
-	ok(lapic_irr_test(&vm->lapic, 0x5c), "logical 02 with LDR 02 (flat): ours");
+	ok(lapic_irr_test(&vm->lapic[0], 0x5c), "logical 02 with LDR 02 (flat): ours");
 	teardown();
 }
 
@@ -275,7 +275,7 @@ static void test_refused_level_message(void)
 	ok(!(v & IOAPIC_RTE_REMOTE_IRR), "level message to nobody: Remote IRR clear, the pin is not stuck");
 	ioapic_w(0x10 + 2 * 11 + 1, 0);			/* re-aimed at APIC 0 */
 	ioapic_w(0x10 + 2 * 11, (1u << 15) | 0x5b);
-	ok(lapic_irr_test(&vm->lapic, 0x5b), "re-aimed at APIC 0 while still high: it arrives");
+	ok(lapic_irr_test(&vm->lapic[0], 0x5b), "re-aimed at APIC 0 while still high: it arrives");
 	teardown();
 }
 
@@ -431,12 +431,12 @@ static void test_pin2_two_drivers(void)
 	ioapic_w(0x10 + 2 * 2 + 1, 0);
 	ioapic_w(0x10 + 2 * 2, (1u << 15) | 0x52);	/* pin 2: level, vector 0x52 */
 	irq_set_level(vm, 0, 1);			/* the PIT's output high */
-	ok(lapic_irr_test(&vm->lapic, 0x52), "pin 2 level: irq0 high sends vector 0x52");
-	is(lapic_intack(&vm->lapic), 0x52, "pin 2: the CPU takes 0x52");
+	ok(lapic_irr_test(&vm->lapic[0], 0x52), "pin 2 level: irq0 high sends vector 0x52");
+	is(lapic_intack(&vm->lapic[0]), 0x52, "pin 2: the CPU takes 0x52");
 	irq_set_level(vm, 2, 1);			/* the test device's line 2 rises ... */
 	irq_set_level(vm, 2, 0);			/* ... and falls, irq0 still high */
 	lapic_w(LAPIC_EOI, 0);
-	ok(lapic_irr_test(&vm->lapic, 0x52), "pin 2: irq0 still high after the eoi, so it sends again "
+	ok(lapic_irr_test(&vm->lapic[0], 0x52), "pin 2: irq0 still high after the eoi, so it sends again "
 	   "(the test device's line falling did not lower the wire)");
 	teardown();
 }
@@ -449,7 +449,7 @@ static void test_software_disabled_lapic(void)
 	ioapic_w(0x10 + 2 * 11 + 1, 0);
 	ioapic_w(0x10 + 2 * 11, (1u << 15) | 0x5b);	/* pin 11: level, vector 0x5b, APIC 0 */
 	irq_set_level(vm, 11, 1);
-	ok(!lapic_irr_test(&vm->lapic, 0x5b), "software-disabled lapic: vector 0x5b refused, not in IRR");
+	ok(!lapic_irr_test(&vm->lapic[0], 0x5b), "software-disabled lapic: vector 0x5b refused, not in IRR");
 	ok(!(ioapic_r(0x10 + 2 * 11) & IOAPIC_RTE_REMOTE_IRR), "software-disabled lapic: Remote IRR stays clear");
 	ok(!intr_line(), "software-disabled lapic: INTR low");
 	teardown();
@@ -481,7 +481,7 @@ static void test_extint_through_pin0(void)
 	ok(intr_line(), "pin 0 ExtINT: the 8259A's INTR reaches the CPU through the I/O APIC");
 	is(irq_intack(vm, &from), 0x21, "pin 0 ExtINT: the INTA cycle gets IRQ 1's vector from the 8259A");
 	is(strcmp(from, "pic"), 0, "pin 0 ExtINT: the vector came from the pic");
-	ok(!lapic_irr_test(&vm->lapic, 0x21), "pin 0 ExtINT: the LAPIC's IRR is bypassed");
+	ok(!lapic_irr_test(&vm->lapic[0], 0x21), "pin 0 ExtINT: the LAPIC's IRR is bypassed");
 	port_w(0xa1, 0xfb);				/* unmask IRQ 10 on the slave ... */
 	port_w(0x21, 0xf9);				/* ... and the cascade input IR2 on the master */
 	irq_set_level(vm, 10, 1);
@@ -508,11 +508,11 @@ static void test_intr_after_poll_and_apic_off(void)
 	lapic_w(LAPIC_SVR, SVR_ENABLE | 0xff);
 	lapic_w(LAPIC_ICR_LO, 0x40000 | 0x61);		/* self-IPI, vector 0x61 */
 	ok(intr_line(), "a self-IPI raises INTR");
-	run = vm->vcpu.run;
+	run = vm->vcpu[0].run;
 	run->exit_reason = KVM_EXIT_X86_WRMSR;
 	run->msr.index = 0x1b;
 	run->msr.data = 0xfee00000 | 0x100;		/* EN = 0: the APIC is off, its IRR gone */
-	ok(apic_handle_msr(&vm->vcpu), "IA32_APIC_BASE write handled");
+	ok(apic_handle_msr(&vm->vcpu[0]), "IA32_APIC_BASE write handled");
 	is(irq_intr(vm), 0, "APIC off: nothing requests INTR any more");
 	is(intr_line(), 0, "APIC off: intr_line follows (the vCPU loop reads it without the lock)");
 	irq_set_level(vm, 1, 1);
@@ -563,7 +563,7 @@ static void *vcpu_in_hlt(void *opaque)
 {
 	struct hlt_thread *h = opaque;
 
-	h->result = vcpu_handle_exit(&vm->vcpu);
+	h->result = vcpu_handle_exit(&vm->vcpu[0]);
 	__atomic_store_n(&h->returned, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -597,10 +597,10 @@ static void test_hlt_woken_by_another_thread(void)
 	setup_machine(MACHINE_PIC);
 	pic_setup_like_a_bios();
 	port_w(0x21, 0xfd);			/* IRQ 1 unmasked */
-	vm->vcpu.run->exit_reason = KVM_EXIT_HLT;
-	vm->vcpu.run->if_flag = 1;
+	vm->vcpu[0].run->exit_reason = KVM_EXIT_HLT;
+	vm->vcpu[0].run->if_flag = 1;
 	pthread_create(&t, NULL, vcpu_in_hlt, &h);
-	ok(wait_until_true(&vm->vcpu_halted, true) && !h.returned,
+	ok(wait_until_true(&vm->vcpu[0].halted, true) && !h.returned,
 	   "hlt: with INTR low the vCPU thread sleeps in HLT");
 	pthread_mutex_lock(&vm->lock);
 	irq_set_level(vm, 1, 1);		/* from this thread, not the vCPU's */
@@ -659,14 +659,14 @@ static void test_kick_from_another_thread(void)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
 	/* INTR is already high; another thread's change kicks all the same (a spare kick is cheap) */
-	vm->vcpu.thread = t;			/* now the vCPU runs in another thread */
+	vm->vcpu[0].thread = t;			/* now the vCPU runs in another thread */
 	pthread_mutex_lock(&vm->lock);
 	irq_set_level(vm, 4, 1);
 	pthread_mutex_unlock(&vm->lock);
 	pthread_join(t, NULL);
 	ok(intr_line(), "kick: a line raised by another thread sets intr_line for the vCPU loop");
 	is(k.signo, SIGUSR1, "kick: a line raised by another thread kicks the vCPU thread (SIGUSR1)");
-	vm->vcpu.thread = pthread_self();
+	vm->vcpu[0].thread = pthread_self();
 	teardown();
 }
 
@@ -774,9 +774,9 @@ static bool remote_irr(int pin)
 
 static void ioapic_eoi_exit(int vector)
 {
-	vm->vcpu.run->exit_reason = KVM_EXIT_IOAPIC_EOI;
-	vm->vcpu.run->eoi.vector = (uint8_t)vector;
-	apic_handle_ioapic_eoi(&vm->vcpu);
+	vm->vcpu[0].run->exit_reason = KVM_EXIT_IOAPIC_EOI;
+	vm->vcpu[0].run->eoi.vector = (uint8_t)vector;
+	apic_handle_ioapic_eoi(&vm->vcpu[0]);
 }
 
 static bool routes_are_msi_per_pin(void)
@@ -907,7 +907,7 @@ static int take_all_via_lapic(int vector)
 	const char *from;
 	int taken = 0;
 
-	while (lapic_pending(&vm->lapic) == vector && taken < 100) {
+	while (lapic_pending(&vm->lapic[0]) == vector && taken < 100) {
 		irq_intack(vm, &from);
 		lapic_w(LAPIC_EOI, 0);
 		taken++;
@@ -1106,18 +1106,18 @@ static void test_pci_msi_none(void)
 	edu_setup(true);
 	ok(!intr_line(), "msi (none): nothing raised yet, INTR low");
 	edu_w(0x60, 1);
-	ok(lapic_irr_test(&vm->lapic, 0x70), "msi (none): a raise puts vector 0x70 in our LAPIC's IRR");
+	ok(lapic_irr_test(&vm->lapic[0], 0x70), "msi (none): a raise puts vector 0x70 in our LAPIC's IRR");
 	ok(intr_line(), "msi (none): INTR high for the vCPU loop");
 	is(vm->irq_level[PCI_INTX_GSI] | vm->pci_intx, 0, "msi (none): INTA# stays low with MSI on");
 	is(edu_r(0x24), 1, "msi (none): interrupt status 1");
-	is(lapic_intack(&vm->lapic), 0x70, "msi (none): the CPU takes 0x70");
+	is(lapic_intack(&vm->lapic[0]), 0x70, "msi (none): the CPU takes 0x70");
 	lapic_w(0xb0, 0);
 	edu_w(0x64, 1);
-	ok(!lapic_irr_test(&vm->lapic, 0x70) && !intr_line(), "msi (none): acknowledged: nothing more");
+	ok(!lapic_irr_test(&vm->lapic[0], 0x70) && !intr_line(), "msi (none): acknowledged: nothing more");
 	cfg_w(EDU_CFG(0x44), 0xfed00000);		/* not the APICs */
 	edu_w(0x60, 1);
 	fflush(vm->diag);
-	ok(!lapic_irr_test(&vm->lapic, 0x70) && strstr(diag_buf, "outside the local APICs") != NULL,
+	ok(!lapic_irr_test(&vm->lapic[0], 0x70) && strstr(diag_buf, "outside the local APICs") != NULL,
 	   "msi (none): an address outside 0xFEExxxxx is a memory write: reported, no interrupt");
 	teardown();
 }
@@ -1129,7 +1129,7 @@ static void test_pci_intx_none(void)
 	edu_setup(false);
 	ioapic_entry_w(16, 0x00000000, 0x00008071);	/* vector 71, fixed, level, active high */
 	edu_w(0x60, 1);
-	ok(lapic_irr_test(&vm->lapic, 0x71) && remote_irr(16),
+	ok(lapic_irr_test(&vm->lapic[0], 0x71) && remote_irr(16),
 	   "intx (none): INTA# raises GSI 16: vector 0x71, Remote IRR of pin 16 set");
 	ok(cfg_r(EDU_CFG(0x04)) & (1u << 19), "intx (none): PCI status bit 3 set");
 	port_w(0x2000 + 16, 1);				/* the test device joins on line 16 */
@@ -1137,9 +1137,9 @@ static void test_pci_intx_none(void)
 	ok(vm->ioapic.line_level & (1u << 16), "intx (none): wired OR: the test device still holds line 16 high");
 	port_w(0x2000 + 16, 0);
 	ok(!(vm->ioapic.line_level & (1u << 16)), "intx (none): both low: line 16 low");
-	is(lapic_intack(&vm->lapic), 0x71, "intx (none): the CPU takes 0x71");
+	is(lapic_intack(&vm->lapic[0]), 0x71, "intx (none): the CPU takes 0x71");
 	lapic_w(0xb0, 0);
-	ok(!remote_irr(16) && !lapic_irr_test(&vm->lapic, 0x71),
+	ok(!remote_irr(16) && !lapic_irr_test(&vm->lapic[0], 0x71),
 	   "intx (none): the EOI with the line low clears Remote IRR, nothing again");
 	teardown();
 }
