@@ -442,7 +442,11 @@ fw_cfg_cpus:
 	jmp 3f
 2:	movq $1, ncpus
 	stc
-3:	pushf
+3:
+	.ifdef FORCE_NCPUS		/* a debugging aid: as --defsym FORCE_NCPUS=n, a VMM without fw_cfg */
+	movq $FORCE_NCPUS, ncpus
+	.endif
+	pushf
 	mov ncpus, %rcx
 	mov $1, %eax
 	shl %cl, %eax
