@@ -280,16 +280,19 @@ ch10_long:
 	call pingpong
 	call verdict
 	PUTS64 "ping-pong cpu 0 <-> cpu 0 (self-ipis, no second cpu): "
+	lea pp_self(%rip), %rsi
 	jmp 2f
 1:	mov $MODE_SPIN, %edi
 	call pingpong
 	call verdict
 	PUTS64 "ping-pong cpu 0 <-> cpu 1 spinning (sti; pause): "
+	lea pp_spin(%rip), %rsi
 	call pingpong_text
 	mov $MODE_HALT, %edi
 	call pingpong
 	call verdict
 	PUTS64 "ping-pong cpu 0 <-> cpu 1 halted (sti; hlt): "
+	lea pp_halt(%rip), %rsi
 2:	call pingpong_text
 
 	/* ---- 4b. an IPI wakes a halted CPU ---- */
@@ -400,6 +403,12 @@ ch10_long:
 
 	cli
 	jmp finish64
+
+	.section .rodata
+pp_self:	.asciz "cpu 0 alone"
+pp_spin:	.asciz "cpu 1 spinning"
+pp_halt:	.asciz "cpu 1 halted"
+	.text
 
 /* ---- step 1 ---- */
 
@@ -1049,14 +1058,16 @@ pingpong:
 
 /*
  * pingpong_text: the rest of pingpong's check line, then its measurement:
- * "# ... N round trips, median A cycles (B ns), mean C cycles (D ns)".
+ * "# ping-pong, RSI: N round trips, median A cycles (B ns), mean C cycles (D ns)".
  */
 pingpong_text:
 	push %rax
 	push %rcx
 	push %rsi
 	PUTS64 "every ping (vector 60) answered by one pong (vector 61)\n"
-	PUTS64 "#   "
+	PUTS64 "# ping-pong, "
+	call puts64
+	PUTS64 ": "
 	mov pp_rounds, %rax
 	call put_dec64
 	PUTS64 " round trips"
