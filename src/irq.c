@@ -164,7 +164,7 @@ void irq_intr_changed(struct vm *vm)
 		return;
 	if (vm->vcpu[0].halted) {
 		/* The vCPU thread sleeps in handle_hlt(): wake it. */
-		pthread_cond_signal(&vm->halt_cond);
+		pthread_cond_broadcast(&vm->halt_cond);
 	} else if (!pthread_equal(pthread_self(), vm->vcpu[0].thread)) {
 		/*
 		 * The vCPU may be inside KVM_RUN running guest code; it would

@@ -573,7 +573,13 @@ void vcpu_loop(struct vcpu *vcpu)
 			break;
 		remember_exit(vcpu);
 	}
-	if (vm->exit_status == EXIT_TIMEOUT)
-		diagnose_registers(vcpu, vm->diag);	/* where was it stuck? */
+	if (vm->exit_status == EXIT_TIMEOUT) {
+		/* where was it stuck?  (each CPU's registers in one piece) */
+		flockfile(vm->diag);
+		if (vm->ncpus > 1)
+			fprintf(vm->diag, "  cpu %d:\n", vcpu->id);
+		diagnose_registers(vcpu, vm->diag);
+		funlockfile(vm->diag);
+	}
 	this_thread_run = NULL;
 }

@@ -34,6 +34,7 @@
 #include "ticks.h"
 #include "irq.h"
 #include "kvm.h"
+#include "machine.h"
 #include "pcibus.h"
 #include "rom.h"
 #include "vm.h"
@@ -225,6 +226,8 @@ static int add_devices(struct vm *vm)
 		r = pcibus_devices_add(vm);
 	if (!r && vm->cfg.machine != MACHINE_BARE)
 		ticks_init(vm);
+	if (!r)
+		r = machine_facts_add(vm);	/* fw_cfg; the MP table on the APIC machine (machine.c) */
 	if (r)
 		return setup_error(vm, "internal error placing devices: %s", strerror(-r));
 	return 0;

@@ -16,6 +16,7 @@
 #include "trace.h"
 #include "vcpu.h"
 #include "devices/edu.h"
+#include "devices/fwcfg.h"
 #include "devices/ioapic.h"
 #include "devices/lapic.h"
 #include "devices/pci.h"
@@ -144,6 +145,7 @@ struct vm {
 	struct pci_bus pci;		/* chapter 8: bus 0, the host bridge at 00:00.0 */
 	struct edu edu;			/* at 00:04.0 */
 	struct devmsi devmsi;		/* its MSI route and irqfd (--msi route, irqfd; devmsi.c) */
+	struct fwcfg fwcfg;		/* chapter 10: ports 0x510-0x511, RAM size and CPU count (machine.c) */
 	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */
 	int pci_intx;			/* the edu's INTA#, wired OR onto GSI 16 (irq.c irq_set_pci_intx) */
 	bool extint_pending;		/* an ExtINT message reached the LAPIC: the next INTA goes to the 8259A */

@@ -25,14 +25,15 @@ FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-I$(srcdir)/src -I$(srcdir)/src/devices -I$(builddir) -I$(srcdir)/tests/fuzz
 # more compiler options, e.g. FUZZ_EXTRA=-DSOMETHING
 FUZZ_EXTRA =
-FUZZ_TARGETS = pic pit serial bus rom exit lapic ioapic pci
+FUZZ_TARGETS = pic pit serial bus rom exit lapic ioapic pci icr
 
 FUZZ_PROGS = tests/fuzz/fuzz_pic tests/fuzz/fuzz_pit tests/fuzz/fuzz_serial \
 	tests/fuzz/fuzz_bus tests/fuzz/fuzz_rom tests/fuzz/fuzz_exit \
-	tests/fuzz/fuzz_lapic tests/fuzz/fuzz_ioapic tests/fuzz/fuzz_pci
+	tests/fuzz/fuzz_lapic tests/fuzz/fuzz_ioapic tests/fuzz/fuzz_pci tests/fuzz/fuzz_icr
 FUZZ_SRCS = tests/fuzz/fuzz.h tests/fuzz/fuzz_pic.c tests/fuzz/fuzz_pit.c tests/fuzz/pit_ref.h \
 	tests/fuzz/fuzz_serial.c tests/fuzz/fuzz_bus.c tests/fuzz/fuzz_rom.c \
-	tests/fuzz/fuzz_exit.c tests/fuzz/fuzz_lapic.c tests/fuzz/fuzz_ioapic.c tests/fuzz/fuzz_pci.c
+	tests/fuzz/fuzz_exit.c tests/fuzz/fuzz_lapic.c tests/fuzz/fuzz_ioapic.c tests/fuzz/fuzz_pci.c \
+	tests/fuzz/fuzz_icr.c
 # every header: a change to any of them rebuilds the fuzzers
 FUZZ_DEPS = $(srcdir)/tests/fuzz/fuzz.h $(wildcard $(srcdir)/src/*.h $(srcdir)/src/devices/*.h) \
 	tests/fuzz/flags-stamp
@@ -63,6 +64,9 @@ tests/fuzz/fuzz_rom: $(srcdir)/tests/fuzz/fuzz_rom.c $(srcdir)/src/rom.c $(FUZZ_
 tests/fuzz/fuzz_exit: $(srcdir)/tests/fuzz/fuzz_exit.c $(FUZZ_VMM_SRCS) $(FUZZ_DEPS) config.h
 	$(AM_V_GEN)$(FUZZ_LINK)
 tests/fuzz/fuzz_lapic: $(srcdir)/tests/fuzz/fuzz_lapic.c $(srcdir)/src/devices/lapic.c $(srcdir)/src/devices/tick.c \
+	$(srcdir)/src/devices/lapic_irq.c $(srcdir)/src/devices/lapic_timer.c $(srcdir)/src/devices/lapic_ipi.c $(FUZZ_DEPS)
+	$(AM_V_GEN)$(FUZZ_LINK)
+tests/fuzz/fuzz_icr: $(srcdir)/tests/fuzz/fuzz_icr.c $(srcdir)/src/devices/lapic.c $(srcdir)/src/devices/tick.c \
 	$(srcdir)/src/devices/lapic_irq.c $(srcdir)/src/devices/lapic_timer.c $(srcdir)/src/devices/lapic_ipi.c $(FUZZ_DEPS)
 	$(AM_V_GEN)$(FUZZ_LINK)
 tests/fuzz/fuzz_ioapic: $(srcdir)/tests/fuzz/fuzz_ioapic.c $(srcdir)/src/devices/ioapic.c $(FUZZ_DEPS)

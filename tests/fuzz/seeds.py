@@ -305,4 +305,46 @@ write("pci", "edu-sizes", [2] + emr(0x00, 1) + emr(0x00, 2) + emr(0x00, 8) + emr
       emw(0x98, 1, 8) + emr(0xffffc) + emw(0x40000, 7) + emr(0x81, 8))
 write("pci", "intx-disable", [2] + emw(0x60, 1) + csetup(3) + emw(0x64, 1) + emw(0x60, 2) + csetup(3) +
       emw(0x64, 2) + caddr(4, 0, 0x06) + cdr(2, 2))
+# ---- fuzz_icr: setup byte (n = 2 + (b & 7) % 7, bit 3: APs running), then op cpu ...:
+#      0 WRITE sel v, 1 SEND dest vec m, 2 BASE, 3 INTA, 4 SIPI, 5 NMI, 6 INIT, 7 ACCEPT v,
+#      8 ROUTE u32 d; registers sel % 8: ICR_HI ICR_LO TPR LDR DFR SVR(+8: enable) EOI ID
+IR_TPR, IR_LDR, IR_DFR, IR_SVR_ON, IR_EOI, IR_ID = 2, 3, 4, 13, 6, 7
+def iw(c, sel, v): return [0, c, sel, v]
+def imode(dm, logical=False, level=True, trig=False, sh=0):
+    return dm | (8 if logical else 0) | (0x10 if level else 0) | (0x20 if trig else 0) | sh << 6
+def isend(c, dest, vec, m): return [1, c, dest, vec, m]
+def ibase(c): return [2, c]
+def iinta(c): return [3, c]
+def isipi(c): return [4, c]
+def inmi(c): return [5, c]
+def iinit(c): return [6, c]
+def iaccept(c, v): return [7, c, v]
+def iroute(c, lo, d): return [8, c] + list(u32(lo)) + [d]
+SH_SELF, SH_ALL, SH_OTHERS = 1, 2, 3
+
+write("icr", "boot-init-sipi-sipi", [2] + isend(0, 0, 0, imode(5, sh=SH_OTHERS)) +
+      isend(0, 0, 0, imode(5, level=False, trig=True, sh=SH_ALL)) + iinit(1) + iinit(2) +
+      isend(0, 0, 0x08, imode(6, sh=SH_OTHERS)) + isend(0, 0, 0x08, imode(6, sh=SH_OTHERS)) +
+      isipi(1) + isipi(2) + isipi(3) + iw(1, IR_SVR_ON, 0xff) + iw(2, IR_SVR_ON, 0xff) +
+      iw(3, IR_SVR_ON, 0xff) + isend(0, 2, 0x09, imode(6)) + isipi(2))
+write("icr", "lowest-tpr", [0x0a] + iw(0, IR_TPR, 0x40) + iw(1, IR_TPR, 0x20) + iw(2, IR_TPR, 0x10) +
+      iw(3, IR_TPR, 0x20) + isend(1, 0xff, 0x41, imode(1)) + isend(1, 0xff, 0x42, imode(1)) +
+      isend(1, 0xff, 0x43, imode(1)) + iinta(2) + iinta(1) + iinta(3) + iw(2, IR_EOI, 0) +
+      iw(2, IR_TPR, 0) + isend(0, 0xff, 0x44, imode(1)))
+write("icr", "logical-cluster", [0x0d] + sum((iw(c, IR_DFR, 0x0f) for c in range(7)), []) +
+      iw(0, IR_LDR, 0x11) + iw(1, IR_LDR, 0x12) + iw(2, IR_LDR, 0x14) + iw(3, IR_LDR, 0x21) +
+      iw(4, IR_LDR, 0x22) + iw(5, IR_LDR, 0x31) + iw(6, IR_LDR, 0x38) +
+      isend(0, 0x13, 0x50, imode(0, logical=True)) + isend(0, 0xf1, 0x51, imode(0, logical=True)) +
+      isend(3, 0x23, 0x52, imode(1, logical=True)) + isend(6, 0x39, 0x53, imode(4, logical=True)) +
+      inmi(5) + inmi(6))
+write("icr", "flat-physical-self", [0x0b] + sum((iw(c, IR_LDR, 1 << c) for c in range(5)), []) +
+      isend(0, 0x0a, 0x60, imode(0, logical=True)) + isend(0, 0x1f, 0x61, imode(1, logical=True)) +
+      isend(2, 0x03, 0x62, imode(0)) + iw(3, IR_ID, 0x07) + isend(2, 0x07, 0x63, imode(0)) +
+      isend(4, 0, 0x64, imode(0, sh=SH_SELF)) + isend(4, 0, 0x05, imode(0, sh=SH_SELF)) +
+      iinta(1) + iinta(3) + iinta(4))
+write("icr", "nmi-smi-disabled", [0x09] + ibase(2) + isend(0, 0, 0, imode(4, sh=SH_ALL)) +
+      isend(0, 0, 0, imode(2, sh=SH_OTHERS)) + inmi(0) + inmi(1) + inmi(2) + ibase(2) +
+      iw(1, IR_SVR_ON - 8, 0xff) + isend(0, 1, 0x70, imode(0)) + isend(0, 1, 0, imode(4)) +
+      inmi(1) + iaccept(1, 0x71) + iroute(0, 0x000c0700, 0) + iroute(1, 0x00000003, 0xff) +
+      isend(1, 0, 0, imode(5, sh=SH_SELF)) + iinit(1) + inmi(1))
 print("seeds written under", OUT)
