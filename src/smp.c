@@ -57,7 +57,7 @@ static void send_ipi(void *opaque, const struct lapic_ipi *ipi)
 
 		targets = winner >= 0 ? 1u << winner : 0;
 	}
-	TRACE(&vm->trace, "cpu %d: ipi %s vector %#04x -> cpus %#04x", from->id,
+	TRACE(&vm->trace, "ipi %s vector %#04x -> cpus %#04x",
 	      delivery_name[ipi->delivery & 7], ipi->vector, targets);
 	for (int i = 0; i < vm->ncpus; i++) {
 		if (!(targets & (1u << i)))
@@ -138,7 +138,7 @@ bool smp_cpu_step(struct vcpu *vcpu)
 
 	pthread_mutex_lock(&vm->lock);
 	if (lapic_take_init(a)) {
-		TRACE(&vm->trace, "cpu %d: INIT -> %s", vcpu->id,
+		TRACE(&vm->trace, "INIT -> %s",
 		      lapic_mp_state(a) == LAPIC_MP_RUNNING ? "reset, restart at the reset vector" :
 		      "reset, wait for SIPI");
 		vcpu->inject_inflight = false;
@@ -158,13 +158,12 @@ bool smp_cpu_step(struct vcpu *vcpu)
 		(void)lapic_take_init(a);
 		sipi = lapic_take_sipi(a);
 		if (sipi >= 0) {
-			TRACE(&vm->trace, "cpu %d: SIPI vector %#04x -> start in real mode at %#07x",
-			      vcpu->id, sipi, sipi << 12);
+			TRACE(&vm->trace, "SIPI vector %#04x -> start in real mode at %#07x", sipi, sipi << 12);
 			r = start_at_sipi(vcpu, sipi);
 		}
 	}
 	if (!r && lapic_take_nmi(a)) {
-		TRACE(&vm->trace, "cpu %d: NMI -> KVM_NMI", vcpu->id);
+		TRACE(&vm->trace, "NMI -> KVM_NMI");
 		r = kvm_nmi(vcpu->fd);
 	}
 	pthread_mutex_unlock(&vm->lock);

@@ -6,6 +6,9 @@
 #include "clock.h"
 #include "trace.h"
 
+/* chapter 10: with several vCPUs, each vCPU thread's lines say whose they are */
+__thread int trace_cpu = -1;
+
 void trace_init(struct trace *t, bool on, FILE *out)
 {
 	t->on = on;
@@ -23,6 +26,10 @@ void trace_line(struct trace *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(t->out, "t=%llu.%03llums %s\n", (unsigned long long)(ns / 1000000),
-		(unsigned long long)(ns / 1000 % 1000), line);
+	if (trace_cpu >= 0)
+		fprintf(t->out, "t=%llu.%03llums cpu %d: %s\n", (unsigned long long)(ns / 1000000),
+			(unsigned long long)(ns / 1000 % 1000), trace_cpu, line);
+	else
+		fprintf(t->out, "t=%llu.%03llums %s\n", (unsigned long long)(ns / 1000000),
+			(unsigned long long)(ns / 1000 % 1000), line);
 }

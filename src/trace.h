@@ -19,6 +19,8 @@ struct trace {
 };
 
 void trace_init(struct trace *t, bool on, FILE *out);
+/* The vCPU this thread runs, for the "cpu N: " prefix of its lines (-1: none; vcpu.c sets it with --cpus > 1). */
+extern __thread int trace_cpu;
 void trace_line(struct trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define TRACE(t, ...) do { if ((t)->on) trace_line((t), __VA_ARGS__); } while (0)

@@ -523,7 +523,7 @@ static void trace_mp_state(struct vcpu *vcpu)
 	    kvm_get_mp_state(vcpu->fd, &s) < 0 || s == vcpu->mp_state_seen)
 		return;
 	vcpu->mp_state_seen = s;
-	TRACE(&vm->trace, "cpu %d: KVM_GET_MP_STATE: %s", vcpu->id, mp_state_name(s));
+	TRACE(&vm->trace, "KVM_GET_MP_STATE: %s", mp_state_name(s));
 }
 
 void vcpu_loop(struct vcpu *vcpu)
@@ -532,6 +532,8 @@ void vcpu_loop(struct vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 
 	this_thread_run = run;
+	if (vm->ncpus > 1)
+		trace_cpu = vcpu->id;
 	vcpu->mp_state_seen = UINT32_MAX;
 	while (!vm->stop_requested) {
 		int r;
