@@ -332,11 +332,11 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 		/*
 		 * Chapter 10: how long KVM spins on a halted vCPU, waiting for a
 		 * wakeup, before it schedules away (kvm_vcpu_halt(), the module's
-		 * halt_poll_ns).  Per VM since Linux 5.19; before that only the
+		 * halt_poll_ns).  Per VM since Linux 5.8; before that only the
 		 * module parameter existed.
 		 */
 		if (kvm_check_extension(vm->vm_fd, KVM_CAP_HALT_POLL) <= 0)
-			return setup_error(vm, "--halt-poll-ns: this KVM lacks KVM_CAP_HALT_POLL (Linux 5.19 or later); "
+			return setup_error(vm, "--halt-poll-ns: this KVM lacks KVM_CAP_HALT_POLL (Linux 5.8 or later); "
 					   "the host's /sys/module/kvm/parameters/halt_poll_ns applies");
 		r = kvm_enable_cap(vm->vm_fd, KVM_CAP_HALT_POLL, (uint64_t)cfg->halt_poll_ns);
 		if (r)
