@@ -150,9 +150,10 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 			strerror(-r));
 		return EXIT_SETUP;
 	}
-	/* the reset state, for INIT and SIPI under --irqchip none (smp.c) */
-	if ((r = kvm_get_regs(vcpu->fd, &vcpu->reset_regs)) < 0 ||
-	    (r = kvm_get_sregs(vcpu->fd, &vcpu->reset_sregs)) < 0) {
+	/* the reset state, for INIT and SIPI between tinyvmm's own local APICs (smp.c) */
+	if (vm->ncpus > 1 && vm->cfg.irqchip == IRQCHIP_NONE &&
+	    ((r = kvm_get_regs(vcpu->fd, &vcpu->reset_regs)) < 0 ||
+	     (r = kvm_get_sregs(vcpu->fd, &vcpu->reset_sregs)) < 0)) {
 		fprintf(vm->diag, "tinyvmm: reading the vCPU's reset state: %s\n", strerror(-r));
 		return EXIT_SETUP;
 	}
