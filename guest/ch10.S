@@ -33,6 +33,17 @@
  * use the BSP itself (self-IPIs, a logical mask of 1, the I/O APIC to CPU 0)
  * do.  Timings go on lines starting with "# " (the tests strip them).
  *
+ * Assembled with --defsym BENCH=1 (guest/tests/bench-ipi.bin, for
+ * bench/exitcost's "ipi" rows), the guest starts the APs and runs only the
+ * ping-pongs: CPU 1 spinning, halted with HALT_GAP_US (500 us) of idle
+ * before each ping (longer than KVM's halt polling: the vCPU sleeps), and
+ * halted with BENCH_GAP_US (50 us, within it: a polling vCPU catches the
+ * ping), each for up to PP_MAX round trips or PP_BUDGET_MS (--defsym).
+ * There CPU 0 waits for each pong as CPU 1 waits for the ping: spinning,
+ * or halted (with no time-out: a lost pong stops the run at the VMM's
+ * --timeout), so a round trip is two deliveries of one kind: two IPIs to
+ * a running vCPU, or two wake-ups from hlt.
+ *
  * The APIC pages are above 2 GiB: reached through registers, R15 = local
  * APIC and R14 = I/O APIC in the BSP's main code, as in ch05.S.
  */
@@ -134,9 +145,19 @@ ch10_main:
 	.set MODE_SPIN, 1		/* sti; pause, until the mode changes */
 
 	/* the ping-pong */
+	.ifndef PP_MAX
 	.set PP_MAX, 1000		/* round trips at most ... */
+	.endif
+	.ifndef PP_BUDGET_MS
 	.set PP_BUDGET_MS, 250		/* ... or as many as fit in this time */
+	.endif
+	.ifndef BENCH
+	.set BENCH, 0
+	.endif
+	.set BENCH_GAP_US, 50		/* BENCH: the second halted run's idle before each ping */
+	.ifndef PP_TIMEOUT_MS
 	.set PP_TIMEOUT_MS, 2000	/* a pong later than this is lost (a loaded 2-core host running 8 vCPU threads can take 100 ms) */
+	.endif
 	.set HALT_GAP_US, 500		/* before each ping to a halted CPU: see pingpong */
 
 	/* the per-CPU area, one per APIC ID; the GS base points at it */
@@ -167,6 +188,9 @@ wakeups:	.fill MAX_CPUS, 4, 0	/* times its hlt returned */
 hits:		.fill NCOUNTERS * MAX_CPUS, 4, 0	/* hits[counter][APIC ID] */
 pp_rounds:	.quad 0
 pp_lost:	.quad 0
+	.if BENCH
+pp_gap_us:	.quad 0			/* the idle before each ping to a halted CPU */
+	.endif
 samples:	.fill PP_MAX, 8, 0	/* ping-pong round trips, TSC units */
 
 	.text
@@ -189,7 +213,11 @@ samples:	.fill PP_MAX, 8, 0	/* ping-pong round trips, TSC units */
 
 	.globl ch10_long
 ch10_long:
+	.if BENCH
+	PUTS64 "== bench: chapter 10's ping-pong ==\n"
+	.else
 	PUTS64 "== chapter 10: smp and ipis ==\n"
+	.endif
 	cli
 	mov $LAPIC, %r15d
 	mov $IOAPIC, %r14d
@@ -265,6 +293,11 @@ ch10_long:
 	PUTS64 " (cpuid = id register), bsp flag clear on each ap\n"
 2:
 	sti				/* from here on the BSP takes interrupts too */
+	.if BENCH
+	call bench_pingpongs
+	cli
+	jmp finish64
+	.endif
 	cmpq $1, ncpus
 	jne 1f
 	PUTS64 "ok - 1 cpu: no ap to restart with a single sipi\n"
@@ -914,6 +947,39 @@ ap_dead:
 
 /* ---- step 4: IPIs ---- */
 
+	.if BENCH
+/* bench_pingpongs: CPU 1 spinning; halted, HALT_GAP_US idle before each ping; halted, BENCH_GAP_US */
+bench_pingpongs:
+	push %rdi
+	push %rsi
+	mov $MODE_SPIN, %edi
+	call pingpong
+	call verdict
+	PUTS64 "ping-pong cpu 0 <-> cpu 1 spinning (sti; pause): "
+	lea pp_spin(%rip), %rsi
+	call pingpong_text
+	movq $HALT_GAP_US, pp_gap_us
+	mov $MODE_HALT, %edi
+	call pingpong
+	call verdict
+	PUTS64 "ping-pong cpu 0 <-> cpu 1 halted (sti; hlt), 500 us idle before each ping: "
+	lea pp_halt(%rip), %rsi
+	call pingpong_text
+	movq $BENCH_GAP_US, pp_gap_us
+	mov $MODE_HALT, %edi
+	call pingpong
+	call verdict
+	PUTS64 "ping-pong cpu 0 <-> cpu 1 halted (sti; hlt), 50 us idle before each ping: "
+	lea pp_halt_short(%rip), %rsi
+	call pingpong_text
+	pop %rsi
+	pop %rdi
+	ret
+	.section .rodata
+pp_halt_short:	.asciz "cpu 1 halted, 50 us idle"
+	.text
+	.endif
+
 /* set_mode: ask the idle loop of CPU partner for mode EDI; wait (<= 50 ms) until it took it up */
 set_mode:
 	push %rax
@@ -990,7 +1056,11 @@ pingpong:
 	jne 2f
 	cmpq $0, partner
 	je 2f
+	.if BENCH
+	mov pp_gap_us, %eax
+	.else
 	mov $HALT_GAP_US, %eax
+	.endif
 	call us_to_tsc
 	mov %rax, %rbx
 	call tsc_now
@@ -1003,6 +1073,19 @@ pingpong:
 	call send_ipi
 3:	cmp hits + C_PONG * ROW, %r8d
 	jne 4f
+	.if BENCH			/* CPU 0 waits as CPU 1 does: halted for a halted partner */
+	cmp $MODE_HALT, %r12d
+	jne 34f
+	cli
+	cmp hits + C_PONG * ROW, %r8d
+	jne 33f
+	sti				/* the pong cannot slip in before hlt (sti's shadow) */
+	hlt
+	jmp 3b
+33:	sti
+	jmp 4f
+34:
+	.endif
 	pause
 	call tsc_now
 	sub %r9, %rax
