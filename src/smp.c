@@ -151,7 +151,7 @@ bool smp_cpu_step(struct vcpu *vcpu)
 	}
 	if (lapic_mp_state(a) != LAPIC_MP_RUNNING) {
 		vcpu->halted = true;	/* so that a SIPI's irq_notify_cpu() wakes us */
-		while (lapic_mp_state(a) == LAPIC_MP_WAIT_FOR_SIPI && !vm->stop_requested)
+		while (lapic_mp_state(a) == LAPIC_MP_WAIT_FOR_SIPI && !vm_stopping(vm))
 			pthread_cond_wait(&vm->halt_cond, &vm->lock);
 		vcpu->halted = false;
 		/* an INIT that came while we waited is done by the SIPI's fresh start */
@@ -172,7 +172,7 @@ bool smp_cpu_step(struct vcpu *vcpu)
 			vcpu->id, strerror(-r));
 		vm_request_stop(vm, EXIT_KVM_ERROR);
 	}
-	return !vm->stop_requested;
+	return !vm_stopping(vm);
 }
 
 /*

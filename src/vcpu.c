@@ -222,7 +222,7 @@ static bool handle_io(struct vcpu *vcpu)
 			break;
 	}
 	pthread_mutex_unlock(&vm->lock);
-	return !vm->stop_requested;
+	return !vm_stopping(vm);
 	/* LAB 1: stub */
 	//@ /*
 	//@  * Hand the run->io.count items at 'data' (size bytes each) to the port
@@ -258,7 +258,7 @@ static bool handle_mmio(struct vcpu *vcpu)
 	if (!claimed)
 		vm_unhandled(vm, true, write, run->mmio.phys_addr, run->mmio.data, size);
 	pthread_mutex_unlock(&vm->lock);
-	return !vm->stop_requested;
+	return !vm_stopping(vm);
 	/* LAB 1: stub */
 	//@ /* Hand the access to the MMIO bus, under vm->lock, as handle_io() does. */
 	//@ (void)write;
@@ -311,7 +311,7 @@ static bool handle_hlt(struct vcpu *vcpu)
 	if (!why) {
 		TRACE(&vm->trace, "vcpu: hlt -> sleep until INTR");
 		vcpu->halted = true;
-		while (!hlt_wakes(vcpu) && !vm->stop_requested)
+		while (!hlt_wakes(vcpu) && !vm_stopping(vm))
 			pthread_cond_wait(&vm->halt_cond, &vm->lock);
 		vcpu->halted = false;
 		TRACE(&vm->trace, "vcpu: woken from hlt");
@@ -320,7 +320,7 @@ static bool handle_hlt(struct vcpu *vcpu)
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (!why)
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	fprintf(vm->diag, "tinyvmm: the guest executed HLT with %s, so nothing can ever wake it; "
 		"stopping (end a guest by writing its status to port 0xf4)\n", why);
 	diagnose_registers(vcpu, vm->diag);
@@ -447,14 +447,14 @@ bool vcpu_handle_exit(struct vcpu *vcpu)
 		return apic_handle_ioapic_eoi(vcpu);
 	case KVM_EXIT_SET_TPR:
 		/* the guest lowered CR8; the loop's CR8 sync and INTR check do the rest */
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 		/* The guest can take an interrupt now; the loop injects it before re-entry. */
 		TRACE(&vm->trace, "vcpu: KVM_EXIT_IRQ_WINDOW_OPEN");
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	case KVM_EXIT_INTR:
 		/* A signal interrupted KVM_RUN (a kick); the loop looks at why. */
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	case KVM_EXIT_SHUTDOWN:
 		fprintf(vm->diag, "tinyvmm: the guest triple-faulted (KVM_EXIT_SHUTDOWN): an exception "
 			"occurred while delivering a double fault, so the CPU shut down\n");
@@ -535,7 +535,7 @@ void vcpu_loop(struct vcpu *vcpu)
 	if (vm->ncpus > 1)
 		trace_cpu = vcpu->id;
 	vcpu->mp_state_seen = UINT32_MAX;
-	while (!vm->stop_requested) {
+	while (!vm_stopping(vm)) {
 		int r;
 
 		trace_mp_state(vcpu);
@@ -575,7 +575,7 @@ void vcpu_loop(struct vcpu *vcpu)
 			break;
 		remember_exit(vcpu);
 	}
-	if (vm->exit_status == EXIT_TIMEOUT) {
+	if (vm_stop_status(vm) == EXIT_TIMEOUT) {
 		/* where was it stuck?  (each CPU's registers in one piece) */
 		flockfile(vm->diag);
 		if (vm->ncpus > 1)

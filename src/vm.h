@@ -164,8 +164,16 @@ struct vm {
 	int nreported;
 	bool reported_apic_msr;		/* an APIC MSR in a machine without an APIC (apic.c) */
 
-	/* how the run ended */
-	volatile sig_atomic_t stop_requested;	/* set by the exit device or the watchdog */
+	/*
+	 * How the run ended.  stop_requested is 0 while the guest runs; the
+	 * first vm_request_stop() (the exit device, a fatal exit on any vCPU,
+	 * the watchdog) sets it once, by compare-and-exchange, to 1 + the exit
+	 * status: one word, so whoever sees the stop sees its status.  Read it
+	 * without the lock through vm_stopping() and vm_stop_status().
+	 * exit_status is the same status for after the threads are joined
+	 * (vm_run, the unit tests).
+	 */
+	int stop_requested;
 	int exit_status;
 	pthread_t watchdog;
 	pthread_mutex_t watchdog_lock;	/* guards run_done; never vm->lock (vm.c watchdog_main) */
@@ -180,6 +188,18 @@ struct vm {
 static inline bool vm_user_lapic(const struct vm *vm)
 {
 	return vm->has_apics && vm->cfg.irqchip == IRQCHIP_NONE;
+}
+
+/* A stop was requested (any thread, with or without vm->lock). */
+static inline bool vm_stopping(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop_requested, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* The requested exit status, -1 while none was requested (any thread). */
+static inline int vm_stop_status(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop_requested, __ATOMIC_ACQUIRE) - 1;
 }
 
 /* Create everything; on failure print why on vm->diag and return EXIT_SETUP. */
