@@ -15,7 +15,8 @@
  *
  * Locking: every local APIC model is guarded by vm->lock, like every other
  * device.  A sender never touches another vCPU's KVM state (its registers,
- * its kvm_run page): it changes the target's local APIC model and kicks;
+ * its kvm_run page; a ThreadSanitizer build's kick alone sets the target's
+ * immediate_exit, vcpu.c): it changes the target's local APIC model and kicks;
  * the target's own thread applies INIT, SIPI and NMI to its vCPU.  That is
  * the rule KVM follows too (requests + kicks), and it is why no second lock
  * is needed: one thread per vCPU fd, one lock for the models.

@@ -39,7 +39,7 @@ static void kick_handler(int sig)
 {
 	(void)sig;
 	if (this_thread_run)
-		this_thread_run->immediate_exit = 1;
+		__atomic_store_n(&this_thread_run->immediate_exit, 1, __ATOMIC_RELAXED);
 }
 
 void vcpu_kick_setup(void)
@@ -54,6 +54,20 @@ void vcpu_kick_setup(void)
 
 void vcpu_kick(struct vcpu *vcpu)
 {
+#ifdef __SANITIZE_THREAD__
+	/*
+	 * ThreadSanitizer runs an asynchronous signal's handler only when the
+	 * thread next calls a libc function it intercepts, not when the signal
+	 * arrives.  A kick that lands between the loop's last look and the
+	 * KVM_RUN ioctl would set immediate_exit after that KVM_RUN, and the
+	 * guest would run on until its next exit: the race immediate_exit
+	 * closes (tutorial chapter 3, 4.2), reopened by the tool.  So in a TSan
+	 * build (make check-tsan) the kicker sets the flag itself first; the
+	 * signal still interrupts a KVM_RUN already under way.
+	 */
+	if (vcpu->run)
+		__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+#endif
 	pthread_kill(vcpu->thread, KICK_SIGNAL);
 }
 
@@ -554,8 +568,12 @@ void vcpu_loop(struct vcpu *vcpu)
 		r = kvm_run(vcpu->fd);
 		vcpu->exits++;
 		if (r == -EINTR || r == -EAGAIN) {
-			/* kicked: immediate_exit did its job; clear it for the next entry */
-			run->immediate_exit = 0;
+			/*
+			 * kicked: immediate_exit did its job; clear it for the next
+			 * entry, before the loop looks at why (a TSan build's kicker
+			 * sets it too: see vcpu_kick)
+			 */
+			__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 			continue;
 		}
 		if (r < 0) {
