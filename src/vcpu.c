@@ -587,8 +587,14 @@ void vcpu_loop(struct vcpu *vcpu)
 			apic_cr8_from_run(vcpu);
 			pthread_mutex_unlock(&vm->lock);
 		}
-		if (vm->cfg.irqchip == IRQCHIP_KERNEL && vm->trace.on)
-			inkernel_trace_exit(vcpu);	/* what KVM did since the last exit */
+		/*
+		 * what KVM did since the last exit: the BSP's exits alone, as the
+		 * state includes its local APIC (KVM_GET_LAPIC on vcpu 0's fd), and
+		 * an AP's thread asking would wait on KVM's vcpu->mutex until the
+		 * BSP left KVM_RUN (maybe halted there waiting for this very AP)
+		 */
+		if (vm->cfg.irqchip == IRQCHIP_KERNEL && vm->trace.on && vcpu->id == 0)
+			inkernel_trace_exit(vcpu);
 		if (!vcpu_handle_exit(vcpu))
 			break;
 		remember_exit(vcpu);

@@ -131,7 +131,7 @@ struct vm {
 	bool has_apics;			/* the LAPIC and the I/O APIC exist (apic.c) */
 	bool has_pit;			/* our 8254 model exists (with has_pic; alone under --irqchip kernel --pit user) */
 	bool has_pci;			/* chapter 8: the PCI bus and the edu device exist (pcibus.c) */
-	char irqstate_seen[400];	/* --trace, kernel mode: the KVM state last printed (inkernel.c) */
+	char irqstate_seen[400];	/* --trace, kernel mode: the KVM state last printed (inkernel.c; vCPU 0's thread only) */
 	struct pic pic;
 	struct pit pit;
 	struct tick_gate pit_ticks;	/* --tick-policy for IRQ 0 (ticks.c) */
