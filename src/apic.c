@@ -370,7 +370,7 @@ bool apic_handle_ioapic_eoi(struct vcpu *vcpu)
 	//@ /* the I/O APIC never hears of the EOI */
 	/* LAB 6: end */
 	pthread_mutex_unlock(&vm->lock);
-	return !vm->stop_requested;
+	return !vm_stopping(vm);
 }
 
 int apic_devices_add(struct vm *vm)
@@ -440,7 +440,7 @@ bool apic_handle_msr(struct vcpu *vcpu)
 		vm->reported_apic_msr = true;
 		run->msr.error = 1;
 		pthread_mutex_unlock(&vm->lock);
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	}
 	switch (run->msr.index) {
 	case MSR_IA32_APIC_BASE:
@@ -484,7 +484,7 @@ bool apic_handle_msr(struct vcpu *vcpu)
 		break;
 	}
 	pthread_mutex_unlock(&vm->lock);
-	return !vm->stop_requested;
+	return !vm_stopping(vm);
 }
 
 void apic_cr8_to_run(struct vcpu *vcpu)

@@ -28,14 +28,15 @@ void inkernel_set_irq_from(struct vm *vm, int irq, int level, const char *who);
 
 /*
  * The controllers' state from wherever each lives.  The local APIC of a
- * KVM irqchip is read only when 'with_lapic' (KVM_GET_LAPIC is a vCPU
- * ioctl: only the vCPU thread, outside KVM_RUN, may make it).
+ * KVM irqchip (the BSP's) is read only when 'with_lapic' (KVM_GET_LAPIC is a
+ * vCPU ioctl: only vCPU 0's own thread, outside KVM_RUN, may make it).
  */
 void irqstate_read(struct vm *vm, struct irqstate *s, bool with_lapic);
 
 /*
  * --trace, kernel mode: at an exit, print the in-kernel state if it changed
- * since the last line printed (what KVM did between exits).  vCPU thread.
+ * since the last line printed (what KVM did between exits).  vCPU 0's
+ * thread only (it reads that vCPU's LAPIC, and irqstate_seen is its alone).
  */
 void inkernel_trace_exit(struct vcpu *vcpu);
 

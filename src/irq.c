@@ -12,6 +12,7 @@
  * holds it while a port access is dispatched; the timer thread holds it while
  * it advances the PIT.  So irq_set_level() always runs with the lock held,
  * from either thread, and the models themselves need no locking at all.
+ * (With several vCPUs and the device threads: the locking story in vm.h.)
  */
 #include <errno.h>
 #include <sched.h>

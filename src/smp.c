@@ -15,7 +15,8 @@
  *
  * Locking: every local APIC model is guarded by vm->lock, like every other
  * device.  A sender never touches another vCPU's KVM state (its registers,
- * its kvm_run page): it changes the target's local APIC model and kicks;
+ * its kvm_run page; a ThreadSanitizer build's kick alone sets the target's
+ * immediate_exit, vcpu.c): it changes the target's local APIC model and kicks;
  * the target's own thread applies INIT, SIPI and NMI to its vCPU.  That is
  * the rule KVM follows too (requests + kicks), and it is why no second lock
  * is needed: one thread per vCPU fd, one lock for the models.
@@ -151,7 +152,7 @@ bool smp_cpu_step(struct vcpu *vcpu)
 	}
 	if (lapic_mp_state(a) != LAPIC_MP_RUNNING) {
 		vcpu->halted = true;	/* so that a SIPI's irq_notify_cpu() wakes us */
-		while (lapic_mp_state(a) == LAPIC_MP_WAIT_FOR_SIPI && !vm->stop_requested)
+		while (lapic_mp_state(a) == LAPIC_MP_WAIT_FOR_SIPI && !vm_stopping(vm))
 			pthread_cond_wait(&vm->halt_cond, &vm->lock);
 		vcpu->halted = false;
 		/* an INIT that came while we waited is done by the SIPI's fresh start */
@@ -172,7 +173,7 @@ bool smp_cpu_step(struct vcpu *vcpu)
 			vcpu->id, strerror(-r));
 		vm_request_stop(vm, EXIT_KVM_ERROR);
 	}
-	return !vm->stop_requested;
+	return !vm_stopping(vm);
 }
 
 /*

@@ -39,7 +39,7 @@ static void kick_handler(int sig)
 {
 	(void)sig;
 	if (this_thread_run)
-		this_thread_run->immediate_exit = 1;
+		__atomic_store_n(&this_thread_run->immediate_exit, 1, __ATOMIC_RELAXED);
 }
 
 void vcpu_kick_setup(void)
@@ -54,6 +54,20 @@ void vcpu_kick_setup(void)
 
 void vcpu_kick(struct vcpu *vcpu)
 {
+#ifdef __SANITIZE_THREAD__
+	/*
+	 * ThreadSanitizer runs an asynchronous signal's handler only when the
+	 * thread next calls a libc function it intercepts, not when the signal
+	 * arrives.  A kick that lands between the loop's last look and the
+	 * KVM_RUN ioctl would set immediate_exit after that KVM_RUN, and the
+	 * guest would run on until its next exit: the race immediate_exit
+	 * closes (tutorial chapter 3, 4.2), reopened by the tool.  So in a TSan
+	 * build (make check-tsan) the kicker sets the flag itself first; the
+	 * signal still interrupts a KVM_RUN already under way.
+	 */
+	if (vcpu->run)
+		__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+#endif
 	pthread_kill(vcpu->thread, KICK_SIGNAL);
 }
 
@@ -223,7 +237,7 @@ static bool handle_io(struct vcpu *vcpu)
 			break;
 	}
 	pthread_mutex_unlock(&vm->lock);
-	return !vm->stop_requested;
+	return !vm_stopping(vm);
 	/* LAB 1: stub */
 	//@ /*
 	//@  * Hand the run->io.count items at 'data' (size bytes each) to the port
@@ -259,7 +273,7 @@ static bool handle_mmio(struct vcpu *vcpu)
 	if (!claimed)
 		vm_unhandled(vm, true, write, run->mmio.phys_addr, run->mmio.data, size);
 	pthread_mutex_unlock(&vm->lock);
-	return !vm->stop_requested;
+	return !vm_stopping(vm);
 	/* LAB 1: stub */
 	//@ /* Hand the access to the MMIO bus, under vm->lock, as handle_io() does. */
 	//@ (void)write;
@@ -312,7 +326,7 @@ static bool handle_hlt(struct vcpu *vcpu)
 	if (!why) {
 		TRACE(&vm->trace, "vcpu: hlt -> sleep until INTR");
 		vcpu->halted = true;
-		while (!hlt_wakes(vcpu) && !vm->stop_requested)
+		while (!hlt_wakes(vcpu) && !vm_stopping(vm))
 			pthread_cond_wait(&vm->halt_cond, &vm->lock);
 		vcpu->halted = false;
 		TRACE(&vm->trace, "vcpu: woken from hlt");
@@ -321,7 +335,7 @@ static bool handle_hlt(struct vcpu *vcpu)
 	}
 	pthread_mutex_unlock(&vm->lock);
 	if (!why)
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	fprintf(vm->diag, "tinyvmm: the guest executed HLT with %s, so nothing can ever wake it; "
 		"stopping (end a guest by writing its status to port 0xf4)\n", why);
 	diagnose_registers(vcpu, vm->diag);
@@ -448,14 +462,14 @@ bool vcpu_handle_exit(struct vcpu *vcpu)
 		return apic_handle_ioapic_eoi(vcpu);
 	case KVM_EXIT_SET_TPR:
 		/* the guest lowered CR8; the loop's CR8 sync and INTR check do the rest */
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 		/* The guest can take an interrupt now; the loop injects it before re-entry. */
 		TRACE(&vm->trace, "vcpu: KVM_EXIT_IRQ_WINDOW_OPEN");
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	case KVM_EXIT_INTR:
 		/* A signal interrupted KVM_RUN (a kick); the loop looks at why. */
-		return !vm->stop_requested;
+		return !vm_stopping(vm);
 	case KVM_EXIT_SHUTDOWN:
 		fprintf(vm->diag, "tinyvmm: the guest triple-faulted (KVM_EXIT_SHUTDOWN): an exception "
 			"occurred while delivering a double fault, so the CPU shut down\n");
@@ -536,7 +550,7 @@ void vcpu_loop(struct vcpu *vcpu)
 	if (vm->ncpus > 1)
 		trace_cpu = vcpu->id;
 	vcpu->mp_state_seen = UINT32_MAX;
-	while (!vm->stop_requested) {
+	while (!vm_stopping(vm)) {
 		int r;
 
 		trace_mp_state(vcpu);
@@ -555,8 +569,12 @@ void vcpu_loop(struct vcpu *vcpu)
 		r = kvm_run(vcpu->fd);
 		vcpu->exits++;
 		if (r == -EINTR || r == -EAGAIN) {
-			/* kicked: immediate_exit did its job; clear it for the next entry */
-			run->immediate_exit = 0;
+			/*
+			 * kicked: immediate_exit did its job; clear it for the next
+			 * entry, before the loop looks at why (a TSan build's kicker
+			 * sets it too: see vcpu_kick)
+			 */
+			__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 			continue;
 		}
 		if (r < 0) {
@@ -570,13 +588,19 @@ void vcpu_loop(struct vcpu *vcpu)
 			apic_cr8_from_run(vcpu);
 			pthread_mutex_unlock(&vm->lock);
 		}
-		if (vm->cfg.irqchip == IRQCHIP_KERNEL && vm->trace.on)
-			inkernel_trace_exit(vcpu);	/* what KVM did since the last exit */
+		/*
+		 * what KVM did since the last exit: the BSP's exits alone, as the
+		 * state includes its local APIC (KVM_GET_LAPIC on vcpu 0's fd), and
+		 * an AP's thread asking would wait on KVM's vcpu->mutex until the
+		 * BSP left KVM_RUN (maybe halted there waiting for this very AP)
+		 */
+		if (vm->cfg.irqchip == IRQCHIP_KERNEL && vm->trace.on && vcpu->id == 0)
+			inkernel_trace_exit(vcpu);
 		if (!vcpu_handle_exit(vcpu))
 			break;
 		remember_exit(vcpu);
 	}
-	if (vm->exit_status == EXIT_TIMEOUT) {
+	if (vm_stop_status(vm) == EXIT_TIMEOUT) {
 		/* where was it stuck?  (each CPU's registers in one piece) */
 		flockfile(vm->diag);
 		if (vm->ncpus > 1)

@@ -353,13 +353,20 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 
 void vm_request_stop(struct vm *vm, int status)
 {
-	if (!vm->stop_requested) {
+	int running = 0;
+
+	/*
+	 * The first request wins (two vCPUs, or a vCPU and the watchdog, may
+	 * ask at once, with or without vm->lock): claim and publish its status
+	 * in one step.  Its thread alone writes exit_status, read after the
+	 * joins.
+	 */
+	if (__atomic_compare_exchange_n(&vm->stop_requested, &running, 1 + (status & 0xff), false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		vm->exit_status = status & 0xff;
-		vm->stop_requested = 1;
-	}
 	/* the other vCPUs may be in KVM_RUN (or halted inside it): send them out */
 	if (__atomic_load_n(&vm->threads_started, __ATOMIC_ACQUIRE))
-		for (int i = 0; i < vm->ncpus; i++)
+		for (int i = 0; i <= vm->aps_started; i++)	/* the threads that exist */
 			if (!pthread_equal(pthread_self(), vm->vcpu[i].thread))
 				vcpu_kick(&vm->vcpu[i]);
 }
@@ -447,11 +454,20 @@ static void *watchdog_main(void *opaque)
 	pthread_mutex_unlock(&vm->watchdog_lock);
 	if (done)
 		return NULL;
-	if (!vm->stop_requested) {
+	if (!vm_stopping(vm)) {
 		fprintf(vm->diag, "tinyvmm: --timeout: the guest did not exit within %g s; stopping it\n", t);
 		vm_request_stop(vm, EXIT_TIMEOUT);
 	}
-	for (int i = 0; __atomic_load_n(&vm->vcpu_loops_done, __ATOMIC_ACQUIRE) < vm->aps_started + 1; i++) {
+	/*
+	 * The vCPUs' thread ids and aps_started are start_aps()'s, which may
+	 * not have run yet (a deadline in its first microseconds): read them
+	 * only once threads_started says they are written.
+	 */
+	for (int i = 0;; i++) {
+		bool started = __atomic_load_n(&vm->threads_started, __ATOMIC_ACQUIRE);
+
+		if (started && __atomic_load_n(&vm->vcpu_loops_done, __ATOMIC_ACQUIRE) >= vm->aps_started + 1)
+			break;
 		if (i * WATCHDOG_RETRY_MS >= WATCHDOG_GRACE_S * 1000) {
 			fprintf(vm->diag, "tinyvmm: --timeout: a vCPU thread did not stop within %d s "
 				"of the request; exiting anyway\n", WATCHDOG_GRACE_S);
@@ -459,7 +475,7 @@ static void *watchdog_main(void *opaque)
 			_exit(EXIT_TIMEOUT);
 		}
 		pthread_cond_broadcast(&vm->halt_cond);	/* in case one sleeps in HLT */
-		for (int c = 0; c <= vm->aps_started; c++)
+		for (int c = 0; started && c <= vm->aps_started; c++)
 			vcpu_kick(&vm->vcpu[c]);	/* in case it runs */
 		nanosleep(&retry, NULL);
 	}
@@ -510,7 +526,7 @@ static void stop_aps(struct vm *vm)
 {
 	const struct timespec retry = { 0, 1000000 };
 
-	vm_request_stop(vm, vm->exit_status);
+	vm_request_stop(vm, 0);		/* the status of an earlier request stays */
 	while (__atomic_load_n(&vm->vcpu_loops_done, __ATOMIC_ACQUIRE) < vm->aps_started + 1) {
 		pthread_mutex_lock(&vm->lock);
 		pthread_cond_broadcast(&vm->halt_cond);

@@ -121,9 +121,44 @@ struct vm {
 	struct vcpu vcpu[VM_MAX_CPUS];
 
 	/*
-	 * The interrupt path (irq.c).  'lock' guards every device model: the
-	 * vCPU thread holds it while it dispatches a port or MMIO access, the
-	 * timer thread while it advances the PIT.
+	 * The locking story (chapter 10; make check-tsan checks it).
+	 *
+	 * Threads: one per vCPU (vcpu[0] on main()'s, the APs' from start_aps),
+	 * the timer thread (irq.c), and optionally the watchdog (--timeout),
+	 * the resample thread (ticks.c) and the edu's irqfd thread (devmsi.c).
+	 *
+	 * 'lock' guards every device model (the PIC, PIT, I/O APIC, each vCPU's
+	 * local APIC, the PCI bus, the edu, fw_cfg, the UART), the wiring state
+	 * kept here beside them (irq_level, extint_pending, lowest_rr, ...) and
+	 * vcpu->halted.  A vCPU thread holds it while it dispatches a port, MMIO
+	 * or MSR access, injects, or sleeps in HLT (on halt_cond), never inside
+	 * KVM_RUN; the timer thread holds it except while it waits (on
+	 * timer_cond) or yields; the resample thread takes it after each read().
+	 * A vcpu's other fields are its own thread's.
+	 *
+	 * No lock order to get wrong: it is the only lock held with another,
+	 * and only in one order (vm->lock, then devmsi.lock in devmsi_post();
+	 * stdio's own lock in fprintf).  The watchdog takes watchdog_lock
+	 * alone and the irqfd thread devmsi.lock alone; neither ever waits for
+	 * vm->lock, which a guest can keep busy.  There are no per-vCPU locks:
+	 * a thread that changes what another vCPU must see (an IPI, INTR, INIT,
+	 * SIPI, a stop) changes the model under vm->lock, then wakes it from
+	 * halt_cond or kicks it out of KVM_RUN (vcpu_kick: SIGUSR1 +
+	 * immediate_exit); the target acts on its own vCPU.  Hence a vCPU fd's
+	 * ioctls come from that vCPU's thread alone (from main() before the
+	 * threads start and after they are joined), never from another: KVM
+	 * holds a vCPU's mutex across KVM_RUN, so another thread's ioctl on it
+	 * would wait for that vCPU's next exit.  VM-fd ioctls (KVM_IRQ_LINE,
+	 * KVM_SIGNAL_MSI, routes) and eventfd writes may come from any thread.
+	 *
+	 * Read without the lock, on purpose: the configuration, ncpus and the
+	 * has_* flags (set before any thread starts); vcpu->intr_line,
+	 * stop_requested, threads_started and vcpu_loops_done (__atomic:
+	 * writers store with release after what the flag vouches for);
+	 * aps_started and vcpu[].thread (written before threads_started's
+	 * release store); kvm_run.immediate_exit (__atomic).  The watchdog's
+	 * halt_cond broadcasts and kicks, without the lock, may miss a thread
+	 * about to sleep: it repeats them every 50 ms until every loop ended.
 	 */
 	pthread_mutex_t lock;
 	bool lock_ready;
@@ -131,7 +166,7 @@ struct vm {
 	bool has_apics;			/* the LAPIC and the I/O APIC exist (apic.c) */
 	bool has_pit;			/* our 8254 model exists (with has_pic; alone under --irqchip kernel --pit user) */
 	bool has_pci;			/* chapter 8: the PCI bus and the edu device exist (pcibus.c) */
-	char irqstate_seen[400];	/* --trace, kernel mode: the KVM state last printed (inkernel.c) */
+	char irqstate_seen[400];	/* --trace, kernel mode: the KVM state last printed (inkernel.c; vCPU 0's thread only) */
 	struct pic pic;
 	struct pit pit;
 	struct tick_gate pit_ticks;	/* --tick-policy for IRQ 0 (ticks.c) */
@@ -164,8 +199,16 @@ struct vm {
 	int nreported;
 	bool reported_apic_msr;		/* an APIC MSR in a machine without an APIC (apic.c) */
 
-	/* how the run ended */
-	volatile sig_atomic_t stop_requested;	/* set by the exit device or the watchdog */
+	/*
+	 * How the run ended.  stop_requested is 0 while the guest runs; the
+	 * first vm_request_stop() (the exit device, a fatal exit on any vCPU,
+	 * the watchdog) sets it once, by compare-and-exchange, to 1 + the exit
+	 * status: one word, so whoever sees the stop sees its status.  Read it
+	 * without the lock through vm_stopping() and vm_stop_status().
+	 * exit_status is the same status for after the threads are joined
+	 * (vm_run, the unit tests).
+	 */
+	int stop_requested;
 	int exit_status;
 	pthread_t watchdog;
 	pthread_mutex_t watchdog_lock;	/* guards run_done; never vm->lock (vm.c watchdog_main) */
@@ -180,6 +223,18 @@ struct vm {
 static inline bool vm_user_lapic(const struct vm *vm)
 {
 	return vm->has_apics && vm->cfg.irqchip == IRQCHIP_NONE;
+}
+
+/* A stop was requested (any thread, with or without vm->lock). */
+static inline bool vm_stopping(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop_requested, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* The requested exit status, -1 while none was requested (any thread). */
+static inline int vm_stop_status(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop_requested, __ATOMIC_ACQUIRE) - 1;
 }
 
 /* Create everything; on failure print why on vm->diag and return EXIT_SETUP. */
