@@ -65,6 +65,7 @@ bool lapic_ipi_is_init_deassert(const struct lapic_ipi *ipi)
  */
 static bool takes(const struct lapic_ipi *ipi, struct lapic *a, int i, int self)
 {
+	/* LAB 10: begin */
 	if (lapic_ipi_is_init_deassert(ipi))
 		return true;
 	switch (ipi->shorthand) {
@@ -73,6 +74,10 @@ static bool takes(const struct lapic_ipi *ipi, struct lapic *a, int i, int self)
 	case LAPIC_SHORTHAND_OTHERS:	return i != self;
 	default:			return lapic_match_dest(a, ipi->dest, ipi->logical);
 	}
+	/* LAB 10: stub */
+	//@ (void)ipi; (void)a; (void)i; (void)self;
+	//@ return false;	/* nobody takes any IPI, nor any I/O APIC message */
+	/* LAB 10: end */
 }
 
 /*
@@ -170,10 +175,14 @@ int lapic_lowest_priority(struct lapic *const *apics, unsigned mask, uint8_t vec
  */
 static void init_reset(struct lapic *a)
 {
+	/* LAB 10: begin */
 	reset_registers(a);
 	a->nmi_pending = false;
 	a->init_pending = true;
 	a->mp_state = (a->base & BASE_BSP) ? LAPIC_MP_RUNNING : LAPIC_MP_WAIT_FOR_SIPI;
+	/* LAB 10: stub */
+	//@ (void)a;	/* INIT is ignored: nothing resets, the CPU goes on as it was */
+	/* LAB 10: end */
 }
 
 /*
@@ -184,10 +193,14 @@ static void init_reset(struct lapic *a)
  */
 static void start_up(struct lapic *a, uint8_t vector)
 {
+	/* LAB 10: begin */
 	if (a->mp_state != LAPIC_MP_WAIT_FOR_SIPI)
 		return;
 	a->sipi_vector = vector;
 	a->mp_state = LAPIC_MP_SIPI_RECEIVED;
+	/* LAB 10: stub */
+	//@ (void)a; (void)vector;	/* SIPI is ignored: no AP ever starts */
+	/* LAB 10: end */
 }
 
 /*
