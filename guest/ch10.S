@@ -158,6 +158,9 @@ ch10_main:
 	.ifndef PP_TIMEOUT_MS
 	.set PP_TIMEOUT_MS, 2000	/* a pong later than this is lost (a loaded 2-core host running 8 vCPU threads can take 100 ms) */
 	.endif
+	.set ARRIVAL_MS, 1000		/* how long a check waits for an interrupt to arrive: it stops at
+					   the arrival, so only a lost one costs the whole wait (a loaded
+					   2-core host running 8 vCPU threads took 50-100 ms at times) */
 	.set HALT_GAP_US, 500		/* before each ping to a halted CPU: see pingpong */
 
 	/* the per-CPU area, one per APIC ID; the GS base points at it */
@@ -996,7 +999,7 @@ set_mode:
 	mov $VEC_WAKE, %eax
 	call send_ipi
 	mov 0(%rsp), %rax		/* the mode asked for */
-	mov $50, %edx
+	mov $ARRIVAL_MS, %edx
 1:	cmp %eax, states(,%rbx,4)
 	je 3f
 	mov $MS, %ecx
@@ -1241,7 +1244,7 @@ wake_check:
 	mov $1 << 24, %edi
 	mov $VEC_WAKE, %eax
 	call send_ipi
-	mov $50, %edx
+	mov $ARRIVAL_MS, %edx
 1:	cmp wakeups + 4, %r8d
 	jne 2f
 	mov $MS, %ecx
@@ -1380,7 +1383,7 @@ hits_match:
 	ret
 
 /*
- * wait_hits: wait 1 ms, then up to 50 ms more until counter row EDI totals
+ * wait_hits: wait 1 ms, then up to ARRIVAL_MS more until counter row EDI totals
  * ESI, then 1 ms more: a delivery to a wrong or an extra CPU has time to
  * show.  As ch05.S's wait_arrival: the checks are about arrival.
  */
@@ -1390,7 +1393,7 @@ wait_hits:
 	push %rdx
 	mov $MS, %ecx
 	call pit2_wait
-	mov $50, %edx
+	mov $ARRIVAL_MS, %edx
 1:	call hits_total
 	cmp %esi, %eax
 	jae 2f
