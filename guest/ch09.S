@@ -5,8 +5,9 @@
  * the VMM (or KVM) notices, injects the vector, and the guest's handler runs
  * some time afterwards.  This guest measures that time for each timer the
  * machine has, in 64-bit mode with the 8259A masked:
- *   1. the TSC's rate, calibrated on PIT channel 2 (8254 datasheet: 1.193182
- *      MHz input clock) and compared with CPUID 0x15/0x16 where they give one;
+ *   1. the TSC's rate, calibrated on PIT channel 2 (tsc64.S; 8254 datasheet:
+ *      1.193182 MHz input clock) and compared with CPUID 0x15/0x16 where
+ *      they give one;
  *   2. PIT channel 0, mode 2 (rate generator) at 100 Hz, IRQ 0 -> I/O APIC
  *      pin 2, edge: period (mean and median), jitter, latency of each tick,
  *      ticks lost;
@@ -89,8 +90,7 @@ ch09_main:
 	.set VEC_WAKE, 0x60		/* PIT as an alarm clock (the floor test): EOI only */
 	.set PIT_HZ, 1193182		/* the 8254's input clock */
 	.set MS, 1193			/* PIT input clocks per millisecond (pit2_wait) */
-	.set CAL_CLOCKS, 59659		/* 50.0 ms of PIT clocks: the calibration window ... */
-	.set CAL_SHORT, 11932		/* ... less a 10.0 ms one */
+	.set CAL_TRIES, 3		/* calibration: the shortest of 3 windows of each length */
 	.set PIT_100HZ, 11932		/* 1193182 / 100, rounded */
 	.set PIT_20HZ, 59659		/* 1193182 / 20 */
 	/*
@@ -107,7 +107,6 @@ ch09_main:
 
 	.bss
 	.balign 8
-tsc_khz:	.quad 0		/* the TSC's rate, measured */
 cpuid_khz:	.quad 0		/* the rate CPUID states, 0 if it states none */
 nstamps:	.quad 0		/* handler entries since it was last zeroed */
 t_start:	.quad 0		/* TSC just before the write that started a timer */
@@ -174,12 +173,11 @@ ch09_long:
 	VECTOR 0xff, h_spurious
 
 	/* ---- 1. the TSC's rate ---- */
-	call calibrate
+	mov $CAL_TRIES, %ecx
+	call tsc_calibrate		/* tsc_khz (tsc64.S) */
 	call cpuid_rate
-	PUTS64 "# tsc: "
-	mov tsc_khz, %rax
-	call put_dec64
-	PUTS64 " khz, calibrated on pit channel 2 (50 ms - 10 ms); cpuid 0x15/0x16: "
+	call put_tsc_khz
+	PUTS64 " (50 ms - 10 ms); cpuid 0x15/0x16: "
 	mov cpuid_khz, %rax
 	test %rax, %rax
 	jnz 1f
@@ -367,77 +365,7 @@ h_spurious:
 
 /* ---- time ---- */
 
-/*
- * tsc_now: RAX = the TSC.  RDTSC is not serializing: the CPU may read it
- * before earlier instructions finish, or let later ones start first.
- * LFENCE before it waits for everything earlier; LFENCE after it keeps a
- * following write (the one that starts a timer) from going first (SDM
- * vol. 2, RDTSC).  On AMD, LFENCE is dispatch-serializing where the OS
- * enables it, as Linux does.
- */
-tsc_now:
-	push %rdx
-	lfence
-	rdtsc
-	lfence
-	shl $32, %rdx
-	or %rdx, %rax
-	pop %rdx
-	ret
-
-/*
- * calibrate: tsc_khz = TSC ticks per ms, timed by PIT channel 2.
- * A TSC window around pit2_wait is too long by the exits that set the
- * stopwatch up (the same every time) and by the wait between OUT2's rise
- * and the poll that sees it (from 0 to one poll, each poll an exit).  The
- * shortest of three windows has the least of the second; the difference
- * between a 50 ms and a 10 ms window has none of the first.  Uncorrected,
- * the rate came out 0.15% high here, and many times that on a nested host,
- * where an exit can take as long as a millisecond.
- */
-calibrate:
-	push %rbx
-	push %rcx
-	push %rdx
-	mov $CAL_CLOCKS, %ecx
-	call cal_window
-	mov %rax, %rbx
-	mov $CAL_SHORT, %ecx
-	call cal_window
-	sub %rax, %rbx			/* TSC ticks in CAL_CLOCKS - CAL_SHORT PIT clocks */
-	mov %rbx, %rax			/* kHz = ticks * PIT_HZ / (PIT clocks * 1000) */
-	mov $PIT_HZ, %ecx
-	mul %rcx
-	mov $(CAL_CLOCKS - CAL_SHORT) * 1000, %ecx
-	div %rcx
-	mov %rax, tsc_khz
-	pop %rdx
-	pop %rcx
-	pop %rbx
-	ret
-
-/* cal_window: RAX = the shortest of three TSC windows around pit2_wait(ECX) */
-cal_window:
-	push %rbx
-	push %rsi
-	push %rdi
-	mov $-1, %rsi			/* the shortest so far */
-	mov $3, %edi
-1:	call tsc_now
-	mov %rax, %rbx
-	call pit2_wait
-	call tsc_now
-	sub %rbx, %rax
-	cmp %rsi, %rax
-	jae 2f
-	mov %rax, %rsi
-2:	dec %edi
-	jnz 1b
-	mov %rsi, %rax
-	pop %rdi
-	pop %rsi
-	pop %rbx
-	ret
+/* tsc_now, tsc_calibrate, us_to_tsc and sort_median64 are in tsc64.S */
 
 /*
  * cpuid_rate: cpuid_khz = the TSC rate CPUID states, or 0.  Leaf 0x15:
@@ -487,17 +415,6 @@ cpuid_rate:
 	pop %rdx
 	pop %rcx
 	pop %rbx
-	ret
-
-/* us_to_tsc: RAX = RAX microseconds in TSC units */
-us_to_tsc:
-	push %rcx
-	push %rdx
-	mulq tsc_khz
-	mov $1000, %ecx
-	div %rcx
-	pop %rdx
-	pop %rcx
 	ret
 
 /* pit_to_tsc: RAX = RAX PIT input clocks in TSC units */
@@ -885,43 +802,27 @@ periodic_stats:
 	ret
 
 /*
- * latency_stats: sort vals[] (insertion sort, signed), then st_min,
- * st_med (the upper median, vals[SAMPLES / 2]), st_max, and st_p99 (the
- * 99th percentile: vals[ceil(0.99 * SAMPLES) - 1]).
+ * latency_stats: sort vals[] (signed), then st_min, st_med (the upper
+ * median, vals[SAMPLES / 2]), st_max, and st_p99 (the 99th percentile:
+ * vals[ceil(0.99 * SAMPLES) - 1]).
  */
 latency_stats:
 	push %rax
-	push %rbx
-	push %rdx
-	push %rsi
-	mov $1, %esi
-1:	cmp $SAMPLES, %esi
-	jae 4f
-	mov vals(,%rsi,8), %rax		/* the next one ... */
-	mov %rsi, %rbx
-2:	test %rbx, %rbx			/* ... moves down past every larger one */
-	jz 3f
-	mov vals - 8(,%rbx,8), %rdx
-	cmp %rax, %rdx
-	jle 3f
-	mov %rdx, vals(,%rbx,8)
-	dec %rbx
-	jmp 2b
-3:	mov %rax, vals(,%rbx,8)
-	inc %esi
-	jmp 1b
-4:	mov vals, %rax
+	push %rcx
+	push %rdi
+	mov $vals, %edi
+	mov $SAMPLES, %ecx
+	call sort_median64
+	mov %rax, st_med
+	mov vals, %rax
 	mov %rax, st_min
 	mov %rax, early			/* one-shots: none may be early */
-	mov vals + 8 * (SAMPLES / 2), %rax
-	mov %rax, st_med
 	mov vals + 8 * (SAMPLES - 1), %rax
 	mov %rax, st_max
 	mov vals + 8 * ((99 * SAMPLES + 99) / 100 - 1), %rax
 	mov %rax, st_p99
-	pop %rsi
-	pop %rdx
-	pop %rbx
+	pop %rdi
+	pop %rcx
 	pop %rax
 	ret
 

@@ -104,9 +104,7 @@ ch10_main:
 	.set MP_SCAN_END, 0xa0000
 	.set MS, 1193			/* PIT input clocks per millisecond (pit2_wait) */
 	.set US200, 239			/* ... per 200 us */
-	.set PIT_HZ, 1193182
-	.set CAL_CLOCKS, 59659		/* calibration: a 50 ms window ... */
-	.set CAL_SHORT, 11932		/* ... less a 10 ms one, as in ch09.S */
+	.set CAL_TRIES, 2		/* calibration (tsc64.S): the shorter of 2 windows of each length */
 
 	/* low memory: what the APs need before they can reach the ROM's data */
 	.set TRAMP, 0x8000		/* the AP trampoline: SIPI vector 08 -> CS 0800, IP 0 */
@@ -172,7 +170,6 @@ ch10_main:
 ncpus:		.quad 0			/* from fw_cfg (1 if it gives no usable count) */
 partner:	.quad 0			/* the ping-pong partner: 1, or 0 alone */
 all_mask:	.quad 0			/* (1 << ncpus) - 1: every CPU in the flat model */
-tsc_khz:	.quad 0
 bsp_idtr:	.word 0			/* the BSP's IDTR (sidt), loaded by every AP */
 		.quad 0
 fw_sig:		.long 0
@@ -274,11 +271,10 @@ ch10_long:
 	stc
 1:	CHECK64 "mp table (mp spec 1.4): _MP_ in 9fc00-9ffff and PCMP, checksums right, one enabled processor entry per fw_cfg cpu (bsp = apic id 0), an i/o apic at fec00000"
 
-	call calibrate
-	PUTS64 "# tsc: "
-	mov tsc_khz, %rax
-	call put_dec64
-	PUTS64 " khz, calibrated on pit channel 2\n"
+	mov $CAL_TRIES, %ecx
+	call tsc_calibrate		/* tsc_khz (tsc64.S) */
+	call put_tsc_khz
+	PUTS64 "\n"
 
 	/* ---- 3. start the APs ---- */
 	call start_aps
@@ -1150,6 +1146,7 @@ pingpong_text:
 	push %rax
 	push %rcx
 	push %rsi
+	push %rdi
 	PUTS64 "every ping (vector 60) answered by one pong (vector 61)\n"
 	PUTS64 "# ping-pong, "
 	call puts64
@@ -1159,11 +1156,10 @@ pingpong_text:
 	PUTS64 " round trips"
 	test %rax, %rax
 	jz 1f
-	call sort_samples
+	mov $samples, %edi
+	mov %rax, %rcx
+	call sort_median64		/* round trips: positive, so signed order is theirs */
 	PUTS64 ", median "
-	mov pp_rounds, %rcx
-	shr $1, %rcx
-	mov samples(,%rcx,8), %rax
 	call put_cycles
 	PUTS64 ", mean "
 	xor %eax, %eax
@@ -1176,6 +1172,7 @@ pingpong_text:
 	divq pp_rounds
 	call put_cycles
 1:	PUTS64 "\n"
+	pop %rdi
 	pop %rsi
 	pop %rcx
 	pop %rax
@@ -1193,34 +1190,6 @@ put_cycles:
 	call put_dec64
 	PUTS64 " ns)"
 	pop %rdx
-	pop %rax
-	ret
-
-/* sort_samples: insertion sort of samples[0 .. pp_rounds) */
-sort_samples:
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	mov $1, %ecx
-1:	cmp pp_rounds, %rcx
-	jae 4f
-	mov samples(,%rcx,8), %rax
-	mov %rcx, %rbx
-2:	test %rbx, %rbx
-	jz 3f
-	mov samples - 8(,%rbx,8), %rdx
-	cmp %rax, %rdx
-	jbe 3f
-	mov %rdx, samples(,%rbx,8)
-	dec %rbx
-	jmp 2b
-3:	mov %rax, samples(,%rbx,8)
-	inc %rcx
-	jmp 1b
-4:	pop %rdx
-	pop %rcx
-	pop %rbx
 	pop %rax
 	ret
 
@@ -1415,18 +1384,7 @@ verdict:
 	PUTS64 "FAIL - "
 	ret
 
-/* ---- time (as in ch09.S) ---- */
-
-/* tsc_now: RAX = the TSC, fenced on both sides (ch09.S explains) */
-tsc_now:
-	push %rdx
-	lfence
-	rdtsc
-	lfence
-	shl $32, %rdx
-	or %rdx, %rax
-	pop %rdx
-	ret
+/* ---- time: tsc_now, tsc_calibrate and us_to_tsc are in tsc64.S ---- */
 
 /* spin_until: spin until the TSC reaches RBX */
 spin_until:
@@ -1436,69 +1394,6 @@ spin_until:
 	cmp %rbx, %rax
 	jb 1b
 	pop %rax
-	ret
-
-/*
- * calibrate: tsc_khz from the difference between a 50 ms and a 10 ms window
- * of PIT channel 2 (the fixed cost of setting the stopwatch up cancels),
- * each the shorter of two.
- */
-calibrate:
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	mov $CAL_CLOCKS, %ecx
-	call cal_window
-	mov %rax, %rbx
-	mov $CAL_SHORT, %ecx
-	call cal_window
-	sub %rax, %rbx
-	mov %rbx, %rax
-	mov $PIT_HZ, %ecx
-	mul %rcx
-	mov $(CAL_CLOCKS - CAL_SHORT) * 1000, %ecx
-	div %rcx
-	mov %rax, tsc_khz
-	pop %rdx
-	pop %rcx
-	pop %rbx
-	pop %rax
-	ret
-
-/* cal_window: RAX = the shorter of two TSC windows around pit2_wait(ECX) */
-cal_window:
-	push %rbx
-	push %rsi
-	push %rdi
-	mov $-1, %rsi
-	mov $2, %edi
-1:	call tsc_now
-	mov %rax, %rbx
-	call pit2_wait
-	call tsc_now
-	sub %rbx, %rax
-	cmp %rsi, %rax
-	jae 2f
-	mov %rax, %rsi
-2:	dec %edi
-	jnz 1b
-	mov %rsi, %rax
-	pop %rdi
-	pop %rsi
-	pop %rbx
-	ret
-
-/* us_to_tsc: RAX = EAX microseconds in TSC units */
-us_to_tsc:
-	push %rcx
-	push %rdx
-	mov %eax, %eax
-	mulq tsc_khz
-	mov $1000, %ecx
-	div %rcx
-	pop %rdx
-	pop %rcx
 	ret
 
 /* ---- handlers: they run on whichever CPU took the interrupt ---- */
