@@ -215,7 +215,7 @@ size_t mptable_build(uint8_t *buf, size_t len, uint32_t phys_addr, int cpus)
 	memset(buf, 0, FP_SIZE + CT_SIZE);
 
 	/* the configuration table: entries first, so the header can count them */
-	end = put_entries(ct + CT_SIZE, cpus, (uint8_t)cpus);
+	end = put_entries(ct + CT_SIZE, cpus, MPTABLE_IOAPIC_ID);
 	memcpy(ct + CT_SIGNATURE, "PCMP", 4);
 	put_u16(ct + CT_BASE_LENGTH, (uint16_t)(end - ct));
 	ct[CT_SPEC_REV] = MP_SPEC_REV;

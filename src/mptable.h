@@ -31,9 +31,16 @@
 #define MPTABLE_IOAPIC_ADDR	0xfec00000u
 
 /*
- * The I/O APIC takes the ID after the last CPU's.  Its ID register has 4
- * bits (82093AA datasheet, IOAPICID), so IDs 0..cpus must fit in 0-15.
+ * The I/O APIC's ID: 0, what its ID register reads from reset in every
+ * irqchip mode (tinyvmm's model and KVM's), since no firmware reprograms
+ * it here; QEMU's tables give their I/O APIC ID 0 too.  Sharing a number
+ * with CPU 0's local APIC was a conflict only on the P6's three-wire APIC
+ * bus, where I/O and local APICs arbitrated by ID; since the Pentium 4
+ * messages go over the system bus and the two name spaces are apart (a
+ * BIOS that wants the old rule programs the register and writes that).
  */
+#define MPTABLE_IOAPIC_ID	0
+/* Local APIC IDs 0..cpus-1 in an 8-bit field; tinyvmm has at most 8 (--cpus). */
 #define MPTABLE_MAX_CPUS	15
 
 /* The ISA IRQ the 8254 raises, and the I/O APIC pin it reaches (irq.c). */
