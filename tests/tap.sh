@@ -89,7 +89,8 @@ run_nested() {
 	first=$(mktemp)
 	while :; do
 		sh "$vm" run "$top_builddir" env top_srcdir="$top_srcdir" top_builddir="$top_builddir" \
-			QEMU="${QEMU:-}" sh "$script" > "$first" 2>&1
+			QEMU="${QEMU:-}" TSAN_OPTIONS="${TSAN_OPTIONS:-}" SMP_COUNTS="${SMP_COUNTS:-}" \
+			sh "$script" > "$first" 2>&1
 		rc=$?
 		[ "$rc" -eq 0 ] || [ "$retries" -le 0 ] && break
 		retries=$((retries - 1))
