@@ -535,8 +535,32 @@ static void stop_aps(struct vm *vm)
 			vcpu_kick(&vm->vcpu[i]);
 		nanosleep(&retry, NULL);
 	}
+}
+
+/*
+ * Join the AP threads: only once nobody can kick them any more.  Every vCPU
+ * loop has ended (no vCPU thread calls vm_request_stop), and the watchdog
+ * (which kicks until the loops have ended), the timer thread and the device
+ * threads (an interrupt for an AP kicks it) have been stopped: pthread_kill()
+ * on a joined thread's id is undefined, and crashed (SIGSEGV in 3 of 8
+ * runs with --timeout 0.000001 --cpus 8 in the nested machine).
+ */
+static void join_aps(struct vm *vm)
+{
 	for (int i = 1; i <= vm->aps_started; i++)
 		pthread_join(vm->vcpu[i].thread, NULL);
+}
+
+static void stop_watchdog(struct vm *vm)
+{
+	if (!vm->watchdog_running)
+		return;
+	pthread_mutex_lock(&vm->watchdog_lock);
+	vm->run_done = true;
+	pthread_cond_signal(&vm->watchdog_cond);
+	pthread_mutex_unlock(&vm->watchdog_lock);
+	pthread_join(vm->watchdog, NULL);
+	vm->watchdog_running = false;
 }
 
 int vm_run(struct vm *vm)
@@ -559,17 +583,12 @@ int vm_run(struct vm *vm)
 	}
 	__atomic_add_fetch(&vm->vcpu_loops_done, 1, __ATOMIC_RELEASE);
 	stop_aps(vm);
+	/* everyone who may kick an AP stops before the APs are joined (join_aps) */
+	stop_watchdog(vm);
+	irq_timer_stop(vm);	/* the timer thread, and the resample thread (ticks_stop) */
+	devmsi_stop(vm);	/* the edu's irqfd thread */
+	join_aps(vm);
 	fflush(stdout);
-	irq_timer_stop(vm);
-	devmsi_stop(vm);
-	if (vm->watchdog_running) {
-		pthread_mutex_lock(&vm->watchdog_lock);
-		vm->run_done = true;
-		pthread_cond_signal(&vm->watchdog_cond);
-		pthread_mutex_unlock(&vm->watchdog_lock);
-		pthread_join(vm->watchdog, NULL);
-		vm->watchdog_running = false;
-	}
 	status = vm->exit_status;
 	if (vm->cfg.dump_irqchip) {
 		fflush(stdout);
