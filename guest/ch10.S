@@ -1172,6 +1172,22 @@ pingpong_text:
 	divq pp_rounds
 	call put_cycles
 1:	PUTS64 "\n"
+	/* what the check counted, for a failure's post-mortem ('#': never compared) */
+	PUTS64 "# counts: "
+	mov pp_rounds, %rax
+	call put_dec64
+	PUTS64 " round trips, "
+	mov $C_PING, %edi
+	call hits_total
+	call put_dec64
+	PUTS64 " pings, "
+	mov $C_PONG, %edi
+	call hits_total
+	call put_dec64
+	PUTS64 " pongs, "
+	mov pp_lost, %rax
+	call put_dec64
+	PUTS64 " lost\n"
 	pop %rdi
 	pop %rsi
 	pop %rcx
