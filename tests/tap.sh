@@ -90,6 +90,7 @@ run_nested() {
 	while :; do
 		sh "$vm" run "$top_builddir" env top_srcdir="$top_srcdir" top_builddir="$top_builddir" \
 			QEMU="${QEMU:-}" TSAN_OPTIONS="${TSAN_OPTIONS:-}" SMP_COUNTS="${SMP_COUNTS:-}" \
+			SMP_MODES="${SMP_MODES:-}" SMP_ONLY_MATRIX="${SMP_ONLY_MATRIX:-}" \
 			sh "$script" > "$first" 2>&1
 		rc=$?
 		[ "$rc" -eq 0 ] || [ "$retries" -le 0 ] && break
