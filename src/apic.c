@@ -243,11 +243,33 @@ static struct lapic *accessing_lapic(struct vm *vm)
 	return &vm->lapic[vm->accessing ? vm->accessing->id : 0];
 }
 
+/*
+ * A CPU that moved its APIC elsewhere (IA32_APIC_BASE), or disabled it,
+ * no longer decodes this page: for it the window is an open bus, reads all
+ * ones and ignores writes (SDM 11.4.3, 11.4.4).  Each window is one page
+ * some CPU's APIC lives or lived at (apic_move_lapic()).
+ */
+static struct lapic *lapic_at_window(const struct lapic_window *w)
+{
+	struct lapic *a = accessing_lapic(w->vm);
+
+	return lapic_hw_enabled(a) && lapic_base_address(a) == w->base ? a : NULL;
+}
+
 static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
 {
-	struct vm *vm = opaque;
-	struct lapic *a = accessing_lapic(vm);
-	uint64_t expiries = a->timer_expiries;
+	struct lapic_window *w = opaque;
+	struct vm *vm = w->vm;
+	struct lapic *a = lapic_at_window(w);
+	uint64_t expiries;
+
+	if (!a) {
+		memset(data, 0xff, size);
+		TRACE(&vm->trace, "guest: read at %#llx: no enabled local APIC there for this CPU, all ones",
+		      (unsigned long long)(w->base + off));
+		return;
+	}
+	expiries = a->timer_expiries;
 
 	for (unsigned i = 0; i < size; i += 4) {
 		uint32_t v = lapic_mmio_read(a, (uint32_t)((off + i) & ~3ull));
@@ -262,11 +284,18 @@ static void lapic_window_read(void *opaque, uint64_t off, uint8_t *data, unsigne
 
 static void lapic_window_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
 {
-	struct vm *vm = opaque;
-	struct lapic *a = accessing_lapic(vm);
-	uint64_t expiries = a->timer_expiries;
+	struct lapic_window *w = opaque;
+	struct vm *vm = w->vm;
+	struct lapic *a = lapic_at_window(w);
+	uint64_t expiries;
 	int eoi_vector = -1;
 
+	if (!a) {
+		TRACE(&vm->trace, "guest: write at %#llx: no enabled local APIC there for this CPU, ignored",
+		      (unsigned long long)(w->base + off));
+		return;
+	}
+	expiries = a->timer_expiries;
 	if (size < 4 || (off & 3)) {
 		TRACE(&vm->trace, "guest: lapic write of %u bytes at +%#llx ignored (registers are 32-bit)",
 		      size, (unsigned long long)off);
@@ -355,6 +384,54 @@ void apic_sync_routes(struct vm *vm)
 		fprintf(vm->diag, "tinyvmm: KVM_SET_GSI_ROUTING: %s\n", strerror(-r));
 }
 
+/* Put a local APIC window on the MMIO bus at 'base' (one page). */
+static int add_lapic_window(struct vm *vm, uint64_t base)
+{
+	struct lapic_window *w;
+
+	if (vm->nlapic_windows == VM_LAPIC_WINDOWS)
+		return -ENOSPC;
+	w = &vm->lapic_windows[vm->nlapic_windows];
+	*w = (struct lapic_window){ vm, base };
+	int r = bus_add(&vm->mmio, base, 0x1000, "lapic", lapic_window_read, lapic_window_write, w);
+	if (!r)
+		vm->nlapic_windows++;
+	return r;
+}
+
+/*
+ * The guest moved a local APIC's page (IA32_APIC_BASE, SDM 11.4.4).  Only
+ * an address that exits to tinyvmm can work: RAM and the ROM are KVM
+ * memory slots whose accesses never exit, and another device's range is
+ * taken.  A page some APIC already uses, or used, has its window.
+ * 0, or -1 (the caller injects #GP and says why).
+ */
+static int apic_move_lapic(struct vm *vm, uint64_t base, const char **why)
+{
+	const struct bus_range *owner;
+
+	for (int i = 0; i < vm->nlapic_windows; i++)
+		if (vm->lapic_windows[i].base == base)
+			return 0;
+	if (base < vm->ram_size || (base >= VM_LOW_RAM_END && base < VM_HIGH_RAM_START) ||
+	    (vm->rom_size && base >= (1ull << 32) - vm->rom_size && base < (1ull << 32))) {
+		*why = "that page is RAM or ROM, whose accesses never leave KVM";
+		return -1;
+	}
+	owner = bus_find(&vm->mmio, base);
+	if (!owner)
+		owner = bus_find(&vm->mmio, base + 0xfff);
+	if (owner) {
+		*why = owner->name;
+		return -1;
+	}
+	if (add_lapic_window(vm, base) < 0) {
+		*why = "too many different APIC pages";
+		return -1;
+	}
+	return 0;
+}
+
 /* KVM_EXIT_IOAPIC_EOI (split mode): KVM's LAPIC saw the EOI of one of our level vectors. */
 bool apic_handle_ioapic_eoi(struct vcpu *vcpu)
 {
@@ -389,8 +466,7 @@ int apic_devices_add(struct vm *vm)
 	ioapic_init(&vm->ioapic, apic_deliver, vm);
 	/* In split mode KVM's own local APIC answers at 0xFEE00000: no exits there. */
 	if (vm->cfg.irqchip == IRQCHIP_NONE)
-		r = bus_add(&vm->mmio, LAPIC_DEFAULT_BASE, 0x1000, "lapic",
-			    lapic_window_read, lapic_window_write, vm);
+		r = add_lapic_window(vm, LAPIC_DEFAULT_BASE);
 	if (!r)
 		r = bus_add(&vm->mmio, IOAPIC_DEFAULT_BASE, 0x1000, "ioapic",
 			    ioapic_window_read, ioapic_window_write, vm);
@@ -428,6 +504,7 @@ bool apic_handle_msr(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	struct kvm_run *run = vcpu->run;
 	bool write = run->exit_reason == KVM_EXIT_X86_WRMSR;
+	const char *why = NULL;
 
 	pthread_mutex_lock(&vm->lock);
 	run->msr.error = 0;
@@ -446,12 +523,14 @@ bool apic_handle_msr(struct vcpu *vcpu)
 	case MSR_IA32_APIC_BASE:
 		if (!write) {
 			run->msr.data = lapic_read_base(&vm->lapic[vcpu->id]);
-		} else if (lapic_write_base(&vm->lapic[vcpu->id], run->msr.data) < 0) {
-			fprintf(vm->diag, "tinyvmm: guest wrote IA32_APIC_BASE = %#llx: tinyvmm's local APIC "
-				"stays at 0xfee00000 in xAPIC mode (relocation and x2APIC are not modelled); #GP\n",
-				(unsigned long long)run->msr.data);
+		} else if (!lapic_base_valid(run->msr.data) ||
+			   apic_move_lapic(vm, run->msr.data & ~0xfffull, &why) < 0) {
+			fprintf(vm->diag, "tinyvmm: guest wrote IA32_APIC_BASE = %#llx: %s; #GP\n",
+				(unsigned long long)run->msr.data, why ? why :
+				"reserved bits, or x2APIC mode (tinyvmm's local APIC is xAPIC only)");
 			run->msr.error = 1;	/* KVM injects #GP */
 		} else {
+			lapic_write_base(&vm->lapic[vcpu->id], run->msr.data);
 			/* EN cleared empties the APIC and lets the 8259A at INTR; set, the reverse */
 			irq_intr_changed(vm);
 		}

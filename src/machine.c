@@ -1,7 +1,8 @@
 /*
  * machine.c - the machine's facts for its guest (see machine.h): the
- * fw_cfg model (devices/fwcfg.c) on the port bus, and the MP table
- * (mptable.c) written into guest RAM.
+ * fw_cfg model (devices/fwcfg.c) on the port bus, the MP table
+ * (mptable.c) written into guest RAM, and the test device's scratch
+ * register and MMIO area (devices/testdev.c; its IRQ ports are irq.c's).
  *
  * The fw_cfg handlers run under vm->lock like every port access (vcpu.c
  * handle_io); the model's state changes only when the guest writes the
@@ -53,6 +54,61 @@ static int write_mptable(struct vm *vm)
 	return 0;
 }
 
+static void scratch_pio_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
+{
+	uint32_t v = testdev_scratch_read(opaque, (unsigned)off, size);
+
+	for (unsigned i = 0; i < size; i++)
+		data[i] = i < 4 ? (uint8_t)(v >> (8 * i)) : 0;
+}
+
+static void scratch_pio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < size && i < 4; i++)
+		v |= (uint32_t)data[i] << (8 * i);
+	testdev_scratch_write(opaque, (unsigned)off, size, v);
+}
+
+static void iomem_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
+{
+	testdev_iomem_read(opaque, off, data, size);
+}
+
+static void iomem_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	testdev_iomem_write(opaque, off, data, size);
+}
+
+static void flush_ignored(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
+{
+	(void)opaque; (void)off; (void)data; (void)size;
+}
+
+/*
+ * The test device exists where its IRQ ports do (every machine with an
+ * interrupt controller, irq.c).  Its MMIO area sits 16 MiB below 4 GiB,
+ * where only a ROM of the largest size (ROM_MAX_SIZE) would also be: then
+ * the ROM wins and the area is left out, since a ROM cannot move.
+ */
+static int testdev_add(struct vm *vm)
+{
+	uint64_t rom_base = (1ull << 32) - vm->rom_size;
+	int r;
+
+	testdev_init(&vm->testdev);
+	r = bus_add(&vm->pio, TESTDEV_PORT_SCRATCH, 4, "testdev-scratch",
+		    scratch_pio_read, scratch_pio_write, &vm->testdev);
+	if (!r)
+		r = bus_add(&vm->pio, TESTDEV_PORT_FLUSH, 4, "testdev-flush",
+			    NULL, flush_ignored, NULL);
+	if (!r && (vm->rom_size == 0 || rom_base >= TESTDEV_IOMEM_BASE + TESTDEV_IOMEM_SIZE))
+		r = bus_add(&vm->mmio, TESTDEV_IOMEM_BASE, TESTDEV_IOMEM_SIZE, "testdev-iomem",
+			    iomem_read, iomem_write, &vm->testdev);
+	return r;
+}
+
 int machine_facts_add(struct vm *vm)
 {
 	int r;
@@ -63,5 +119,7 @@ int machine_facts_add(struct vm *vm)
 		    fwcfg_pio_read, fwcfg_pio_write, &vm->fwcfg);
 	if (!r && vm->cfg.machine == MACHINE_APIC)
 		r = write_mptable(vm);
+	if (!r && vm->cfg.machine != MACHINE_BARE)
+		r = testdev_add(vm);
 	return r;
 }

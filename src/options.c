@@ -14,12 +14,25 @@
 
 static const char usage_text[] =
 "Usage: tinyvmm [OPTIONS] IMAGE\n"
-"Boot IMAGE, a PC firmware ROM, in a KVM virtual machine.  The guest's serial\n"
-"console (COM1) is standard output; tinyvmm's own messages go to standard error.\n"
+"       tinyvmm [OPTIONS] --kernel FILE [--append ARGS] [--initrd FILE[,FILE...]]\n"
+"Boot IMAGE, a PC firmware ROM, or FILE, a Multiboot kernel, in a KVM virtual\n"
+"machine.  The guest's serial console (COM1) is standard output; tinyvmm's own\n"
+"messages go to standard error.\n"
 "\n"
 "Options:\n"
 "  -m, --mem SIZE        guest RAM: a number of bytes with an optional K, M or G\n"
-"                        suffix, from 2M to 3G (default 16M)\n"
+"                        suffix, from 2M to 3G (default 16M; 128M with --kernel)\n"
+"      --kernel FILE     boot FILE, a Multiboot (v1) kernel, as QEMU's -kernel does:\n"
+"                        an ELF32 file or one with the a.out kludge; no ROM, the\n"
+"                        first CPU starts in 32-bit protected mode at its entry\n"
+"                        with EAX = 0x2BADB002 and EBX = the Multiboot information\n"
+"      --append ARGS     with --kernel, its command line (after the file's name)\n"
+"      --initrd FILES    with --kernel, Multiboot modules: files separated by\n"
+"                        commas, each 'PATH [ARGS]'; the whole item is the\n"
+"                        module's string, as with QEMU's -initrd\n"
+"      --exit-status S   what a write of v to port 0xF4 makes tinyvmm return:\n"
+"                        'tinyvmm' (default) v; 'qemu' (v << 1) | 1, as QEMU's\n"
+"                        isa-debug-exit, for scripts written for QEMU\n"
 "      --strict          stop the guest at its first access to a port or MMIO\n"
 "                        address no device owns (default: report it once, ignore it)\n"
 "      --timeout SECONDS stop the guest if it has not exited after SECONDS\n"
@@ -79,8 +92,8 @@ static const char usage_text[] =
 "Exit status:\n"
 "  0-255  the guest wrote this value to port 0xF4 (the exit device); tinyvmm exits\n"
 "         with value & 0xff.  (QEMU's isa-debug-exit at the same port exits with\n"
-"         (value << 1) | 1 for the same write.)  Guests in this project write 0\n"
-"         when every check passed and 1 when one failed.\n"
+"         (value << 1) | 1 for the same write: --exit-status qemu.)  Guests in\n"
+"         this project write 0 when every check passed and 1 when one failed.\n"
 "  2      bad command line\n"
 "  120    could not start: no /dev/kvm, no permission, bad image, missing KVM feature\n"
 "  121    the guest triple-faulted (KVM_EXIT_SHUTDOWN); registers are printed\n"
@@ -93,7 +106,8 @@ static const char usage_text[] =
 "Environment: TINYVMM_KVM_DEVICE replaces /dev/kvm (the tests use it);\n"
 "TINYVMM_TIMEOUT=SECONDS is --timeout for runs that give none (the tests set it).\n";
 
-enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP, OPT_MSI, OPT_TICK_POLICY, OPT_CPUS, OPT_HALT_POLL };
+enum { OPT_STRICT = 256, OPT_TIMEOUT, OPT_IRQCHIP, OPT_MSI_ROUTES, OPT_CHAPTER, OPT_PIT, OPT_DUMP_IRQCHIP, OPT_MSI, OPT_TICK_POLICY, OPT_CPUS, OPT_HALT_POLL,
+       OPT_KERNEL, OPT_APPEND, OPT_INITRD, OPT_EXIT_STATUS };
 
 static const struct option long_options[] = {
 	{ "mem",     required_argument, NULL, 'm' },
@@ -108,6 +122,10 @@ static const struct option long_options[] = {
 	{ "tick-policy", required_argument, NULL, OPT_TICK_POLICY },
 	{ "cpus",    required_argument, NULL, OPT_CPUS },
 	{ "halt-poll-ns", required_argument, NULL, OPT_HALT_POLL },
+	{ "kernel",  required_argument, NULL, OPT_KERNEL },
+	{ "append",  required_argument, NULL, OPT_APPEND },
+	{ "initrd",  required_argument, NULL, OPT_INITRD },
+	{ "exit-status", required_argument, NULL, OPT_EXIT_STATUS },
 	{ "trace",   no_argument,       NULL, 't' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, 'V' },
@@ -156,6 +174,7 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 	long long mem;
 	long chapter;
 	bool irqchip_given = false, pit_given = false, msi_given = false, tick_given = false, cpus_given = false;
+	bool mem_given = false;
 	char *end;
 	long ncpu;
 	long long hp;
@@ -180,6 +199,28 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			if (mem % 4096)
 				return usage_error(err, "--mem: %s is not a whole number of 4 KiB pages", optarg);
 			cfg->mem_size = (uint64_t)mem;
+			mem_given = true;
+			break;
+		case OPT_KERNEL:
+			if (!*optarg)
+				return usage_error(err, "%s", "--kernel: the file name is empty");
+			cfg->kernel = optarg;
+			break;
+		case OPT_APPEND:
+			cfg->append = optarg;
+			break;
+		case OPT_INITRD:
+			if (!*optarg)
+				return usage_error(err, "%s", "--initrd: no module file given");
+			cfg->initrd = optarg;
+			break;
+		case OPT_EXIT_STATUS:
+			if (strcmp(optarg, "tinyvmm") == 0)
+				cfg->exit_qemu = false;
+			else if (strcmp(optarg, "qemu") == 0)
+				cfg->exit_qemu = true;
+			else
+				return usage_error(err, "--exit-status: '%s' is not a convention: 'tinyvmm' or 'qemu'", optarg);
 			break;
 		case OPT_STRICT:
 			cfg->strict = true;
@@ -281,10 +322,19 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 			return usage_error(err, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind == argc)
-		return usage_error(err, "%s", "no guest image given; usage: tinyvmm [OPTIONS] IMAGE");
+	if (cfg->kernel && optind < argc)
+		return usage_error(err, "'%s': --kernel boots a Multiboot kernel instead of a ROM image; give one or the other",
+				   argv[optind]);
+	if (!cfg->kernel && (cfg->append || cfg->initrd))
+		return usage_error(err, "%s", cfg->append ? "--append is the command line of a --kernel; no --kernel given" :
+				   "--initrd gives modules to a --kernel; no --kernel given");
+	if (optind == argc && !cfg->kernel)
+		return usage_error(err, "%s", "no guest image given; usage: tinyvmm [OPTIONS] IMAGE, or --kernel FILE");
 	if (argc - optind > 1)
 		return usage_error(err, "one guest image only; unexpected '%s'", argv[optind + 1]);
+	/* a kernel expects a PC's worth of RAM; QEMU gives 128 MiB too */
+	if (cfg->kernel && !mem_given)
+		cfg->mem_size = VM_KERNEL_DEFAULT_MEM;
 	/* a chapter is a machine and an irqchip mode; an explicit --irqchip wins */
 	if (cfg->chapter) {
 		cfg->machine = cfg->chapter <= 2 ? MACHINE_BARE : cfg->chapter <= 4 ? MACHINE_PIC : MACHINE_APIC;
@@ -330,6 +380,6 @@ int options_parse(int argc, char **argv, struct vm_config *cfg, FILE *out, FILE 
 				   "HLT exits to tinyvmm, and KVM never polls)");
 	if (tick_given && cfg->machine == MACHINE_BARE)
 		return usage_error(err, "%s", "--tick-policy: chapter 1 and 2's machine has no timer");
-	cfg->image = argv[optind];
+	cfg->image = cfg->kernel ? NULL : argv[optind];
 	return -1;
 }

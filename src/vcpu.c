@@ -92,7 +92,14 @@ void vcpu_kick(struct vcpu *vcpu)
  */
 #define CPUID1_EDX_HTT		(1u << 28)
 
-static void adjust_cpuid(struct kvm_cpuid2 *cpuid, bool apic, bool tsc_deadline, int id, int ncpus)
+/*
+ * What CPUID says about the APIC must be what the APIC in use does:
+ * x2APIC (MSR access, 32-bit IDs) only with KVM's local APIC, which has
+ * it; tinyvmm's model is xAPIC only, and a guest setting IA32_APIC_BASE's
+ * EXTD there gets #GP, as on a CPU without x2APIC (SDM 10.12.1).
+ */
+static void adjust_cpuid(struct kvm_cpuid2 *cpuid, bool apic, bool x2apic, bool tsc_deadline,
+			 int id, int ncpus)
 {
 	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
@@ -106,6 +113,8 @@ static void adjust_cpuid(struct kvm_cpuid2 *cpuid, bool apic, bool tsc_deadline,
 			e->edx |= CPUID1_EDX_HTT;
 		if (apic) {
 			e->ecx &= ~(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE);
+			if (x2apic)
+				e->ecx |= CPUID1_ECX_X2APIC;
 			if (tsc_deadline)
 				e->ecx |= CPUID1_ECX_TSC_DEADLINE;
 			e->edx |= CPUID1_EDX_APIC;
@@ -139,7 +148,7 @@ int vcpu_create(struct vcpu *vcpu, struct vm *vm, int id)
 		 * TSC-deadline mode: our model has it; KVM's LAPIC (split, kernel)
 		 * only where KVM_CAP_TSC_DEADLINE_TIMER says so
 		 */
-		adjust_cpuid(cpuid, vm->cfg.machine == MACHINE_APIC,
+		adjust_cpuid(cpuid, vm->cfg.machine == MACHINE_APIC, vm->cfg.irqchip != IRQCHIP_NONE,
 			     vm->cfg.irqchip == IRQCHIP_NONE ||
 			     kvm_check_extension(vm->sys_fd, KVM_CAP_TSC_DEADLINE_TIMER) > 0,
 			     id, vm->ncpus > 0 ? vm->ncpus : 1);

@@ -36,6 +36,7 @@
 #include "kvm.h"
 #include "machine.h"
 #include "pcibus.h"
+#include "mbboot.h"
 #include "rom.h"
 #include "vm.h"
 
@@ -110,6 +111,8 @@ static int map_memory(struct vm *vm)
 	if (r)
 		return setup_error(vm, "KVM_SET_USER_MEMORY_REGION (RAM): %s", strerror(-r));
 
+	if (vm->rom_size == 0)
+		return 0;		/* --kernel: no firmware (mbboot.c) */
 	/*
 	 * With KVM_MEM_READONLY a guest write to the ROM is not applied but
 	 * exits as MMIO, exactly like a write to a real ROM chip going nowhere.
@@ -169,12 +172,15 @@ static void serial_pio_write(void *opaque, uint64_t off, const uint8_t *data, un
  * The exit device (port 0xF4): the guest writes a status and the VM ends.
  * tinyvmm exits with (value & 0xff); QEMU's isa-debug-exit, at the same port,
  * makes QEMU exit with (value << 1) | 1, so QEMU can never return 0.
+ * --exit-status qemu does the same, for scripts written for QEMU.
  */
 static void exit_pio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
 {
+	struct vm *vm = opaque;
+
 	(void)off;
 	(void)size;
-	vm_request_stop(opaque, data[0]);
+	vm_request_stop(vm, vm->cfg.exit_qemu ? ((data[0] << 1) | 1) & 0xff : data[0]);
 }
 
 /*
@@ -267,8 +273,13 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 	if (r)
 		return r;
 
-	if (rom_load(cfg->image, &vm->rom, &vm->rom_size, err, sizeof(err)) < 0)
+	if (!cfg->kernel && rom_load(cfg->image, &vm->rom, &vm->rom_size, err, sizeof(err)) < 0)
 		return setup_error(vm, "%s", err);
+	/* --kernel: the files are the user's input, so a bad one is a usage error (2) */
+	if (cfg->kernel && mbboot_prepare(cfg, &vm->boot, err, sizeof(err)) < 0) {
+		fprintf(vm->diag, "tinyvmm: %s\n", err);
+		return EXIT_USAGE;
+	}
 	r = open_kvm(vm);
 	if (r)
 		return r;
@@ -348,7 +359,17 @@ int vm_create(struct vm *vm, const struct vm_config *cfg, FILE *diag)
 		if (r)
 			return r;
 	}
-	return add_devices(vm);
+	r = add_devices(vm);
+	if (r || !vm->boot)
+		return r;
+	r = mbboot_load(vm->boot, vm, err, sizeof(err));
+	mbboot_free(vm->boot);
+	vm->boot = NULL;
+	if (r == -1) {
+		fprintf(vm->diag, "tinyvmm: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return r ? setup_error(vm, "%s", err) : 0;
 }
 
 void vm_request_stop(struct vm *vm, int status)
@@ -606,6 +627,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	rom_free(vm->rom, vm->rom_size);
+	mbboot_free(vm->boot);
+	vm->boot = NULL;
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->sys_fd >= 0)

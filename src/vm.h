@@ -23,6 +23,7 @@
 #include "devices/pic.h"
 #include "devices/pit.h"
 #include "devices/serial.h"
+#include "devices/testdev.h"
 #include "devices/tick.h"
 
 /* tinyvmm's own exit statuses (0-255 otherwise come from the guest's port 0xF4 write) */
@@ -36,6 +37,7 @@
 
 #define VM_MAX_CPUS		8	/* --cpus; APIC IDs 0-7 fit a flat logical destination */
 #define VM_DEFAULT_MEM		(16ull << 20)
+#define VM_KERNEL_DEFAULT_MEM	(128ull << 20)	/* with --kernel */
 #define VM_MIN_MEM		(2ull << 20)
 #define VM_MAX_MEM		(3ull << 30)	/* RAM stays below the 0xC0000000 device hole */
 
@@ -73,7 +75,11 @@ enum machine_kind {
 };
 
 struct vm_config {
-	const char *image;
+	const char *image;	/* the ROM image; NULL with --kernel */
+	const char *kernel;	/* --kernel: a Multiboot kernel, booted without a ROM (multiboot.c) */
+	const char *append;	/* --append: its command line, after the file name */
+	const char *initrd;	/* --initrd: its modules, "PATH [ARGS]" separated by commas */
+	bool exit_qemu;		/* --exit-status qemu: port 0xF4's v exits with (v << 1) | 1 */
 	enum machine_kind machine;
 	bool pci;		/* + a PCI bus with the edu device (chapter 8, and without --chapter) */
 	int chapter;		/* --chapter N, 0 if not given */
@@ -90,6 +96,13 @@ struct vm_config {
 	double timeout_s;	/* 0: none */
 	bool trace;		/* --trace */
 };
+
+/* A page where a local APIC model answers (apic.c; more than one once a guest moves one). */
+struct lapic_window {
+	struct vm *vm;
+	uint64_t base;
+};
+#define VM_LAPIC_WINDOWS	(VM_MAX_CPUS + 1)
 
 /* A device's port range that must know its own base port (irq.c). */
 struct port_window {
@@ -112,6 +125,7 @@ struct vm {
 	uint8_t *rom;
 	size_t rom_size;
 	bool rom_readonly;		/* KVM_CAP_READONLY_MEM: guest writes to the ROM exit as MMIO */
+	struct mbboot *boot;		/* --kernel: the files, between vm_create's check and load (mbboot.c) */
 
 	struct bus pio;			/* port I/O: 0x0000-0xffff */
 	struct bus mmio;		/* physical addresses no memory slot covers */
@@ -176,11 +190,14 @@ struct vm {
 	bool tick_thread_running, tick_thread_stop, tick_fds_open;
 	uint64_t pit_not_before;	/* no IRQ 0 edge before this time (irq.c, TIMER_MIN_PERIOD_NS) */
 	struct lapic lapic[VM_MAX_CPUS];	/* chapter 5: each vCPU's local APIC (under --irqchip none) */
+	struct lapic_window lapic_windows[VM_LAPIC_WINDOWS];	/* their pages on the MMIO bus (apic.c) */
+	int nlapic_windows;
 	struct ioapic ioapic;
 	struct pci_bus pci;		/* chapter 8: bus 0, the host bridge at 00:00.0 */
 	struct edu edu;			/* at 00:04.0 */
 	struct devmsi devmsi;		/* its MSI route and irqfd (--msi route, irqfd; devmsi.c) */
 	struct fwcfg fwcfg;		/* chapter 10: ports 0x510-0x511, RAM size and CPU count (machine.c) */
+	struct testdev testdev;		/* ports 0xe0-0xe7 and 64 KiB at 0xff000000 (machine.c); IRQ ports: irq.c */
 	int irq_level[24];		/* ISA IRQ / GSI line levels as the devices drive them */
 	int pci_intx;			/* the edu's INTA#, wired OR onto GSI 16 (irq.c irq_set_pci_intx) */
 	bool extint_pending;		/* an ExtINT message reached the LAPIC: the next INTA goes to the 8259A */

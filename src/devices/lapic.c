@@ -99,7 +99,13 @@ uint32_t lapic_mmio_read(struct lapic *a, uint32_t offset)
 {
 	uint64_t now = clock_now_ns(a->clock);
 
-	if (!hw_enabled(a) || (offset & 0xf) || offset >= 0x1000)
+	/*
+	 * Globally disabled, the CPU is one without an APIC (SDM 11.4.3): the
+	 * page is not decoded and nothing drives the bus, which reads all ones.
+	 */
+	if (!hw_enabled(a))
+		return 0xffffffffu;
+	if ((offset & 0xf) || offset >= 0x1000)
 		return 0;
 	timer_catch_up(a, now);		/* IRR must show an expiry that already happened */
 	switch (offset) {
@@ -190,23 +196,33 @@ bool lapic_accepts_extint(const struct lapic *a)
 uint64_t lapic_read_base(const struct lapic *a) { return a->base; }
 
 /*
- * SDM 11.4.5 allows moving the page; nothing else maps MMIO there, and a
- * guest that moves it is rare enough to refuse (the caller injects #GP).
+ * SDM 11.4.4 "Local APIC Status and Location": bits 12 up to MAXPHYADDR-1
+ * hold the page's address, which a guest may move (the wiring, apic.c,
+ * decides whether the new page is free on the bus); bits 0-7 and 9 are
+ * reserved, and bit 10 (x2APIC, SDM 11.12.1) exists only on a CPU whose
+ * CPUID reports x2APIC, which ours does not under this model: all #GP.
  * BSP is reported by the CPU, so a written BSP bit is ignored.  Clearing EN
- * returns the APIC to its power-up state (SDM 11.4.3 "Enabling or Disabling
- * the Local APIC" says state "may be lost"); setting EN again is allowed.
+ * returns the APIC to its power-up state (SDM 11.4.3 "Enabling or
+ * Disabling the Local APIC" says state "may be lost"); setting EN again is
+ * allowed, and the page keeps its address.
  */
+bool lapic_base_valid(uint64_t val)
+{
+	return !(val & ~(BASE_ADDR_MASK | BASE_EN | BASE_BSP));
+}
+
 int lapic_write_base(struct lapic *a, uint64_t val)
 {
-	if (val & BASE_X2APIC)
-		return -1;
-	if ((val & ~(BASE_EN | BASE_BSP)) != LAPIC_DEFAULT_BASE)
-		return -1;		/* another address, or reserved bits */
+	if (!lapic_base_valid(val))
+		return -1;		/* x2APIC enable, reserved bits, an address above MAXPHYADDR */
 	if (hw_enabled(a) && !(val & BASE_EN))
 		reset_registers(a);
-	a->base = (a->base & BASE_BSP) | LAPIC_DEFAULT_BASE | (val & BASE_EN);
+	a->base = (a->base & BASE_BSP) | (val & (BASE_ADDR_MASK | BASE_EN));
 	return 0;
 }
+
+uint64_t lapic_base_address(const struct lapic *a) { return a->base & BASE_ADDR_MASK; }
+bool lapic_hw_enabled(const struct lapic *a) { return hw_enabled(a); }
 
 /* SDM 11.8.6.1 "Interaction of Task Priorities between CR8 and APIC". */
 uint8_t lapic_get_cr8(const struct lapic *a)     { return (uint8_t)((a->tpr >> 4) & 0xf); }

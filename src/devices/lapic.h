@@ -19,6 +19,7 @@
 #include "tick.h"
 
 #define LAPIC_DEFAULT_BASE 0xfee00000u
+#define LAPIC_PHYS_BITS	36	/* the model's MAXPHYADDR: a page address above it is reserved bits */
 #define LAPIC_BUS_HZ 1000000000ull	/* the timer's input: a 1 GHz "bus", as KVM's in-kernel APIC
 					   uses by default, so guests see the same rate later under KVM's LAPIC */
 
@@ -131,8 +132,13 @@ bool     lapic_accepts_extint(const struct lapic *a);
 
 /* IA32_APIC_BASE (MSR 0x1b): base | EN (bit 11) | BSP (bit 8). */
 uint64_t lapic_read_base(const struct lapic *a);
-/* 0 ok; -1 (inject #GP, nothing changed) for another base, reserved bits or x2APIC enable. */
+/* May this value be written (no reserved bits, no x2APIC enable)? */
+bool     lapic_base_valid(uint64_t val);
+/* 0 ok; -1 (inject #GP, nothing changed) for reserved bits or x2APIC enable. */
 int      lapic_write_base(struct lapic *a, uint64_t val);
+/* Where the register page is (IA32_APIC_BASE bits 12 and up), and whether EN is set. */
+uint64_t lapic_base_address(const struct lapic *a);
+bool     lapic_hw_enabled(const struct lapic *a);
 
 /* CR8 is TPR[7:4] (SDM 11.8.6). */
 uint8_t  lapic_get_cr8(const struct lapic *a);

@@ -20,6 +20,7 @@
 
 /* IA32_APIC_BASE (SDM 11.4.4 "Local APIC Status and Location") */
 #define BASE_BSP	(1ull << 8)	/* this is the bootstrap processor */
+#define BASE_ADDR_MASK	(((1ull << LAPIC_PHYS_BITS) - 1) & ~0xfffull)	/* the page, bits 12 to MAXPHYADDR-1 */
 #define BASE_X2APIC	(1ull << 10)	/* x2APIC mode enable: not offered */
 #define BASE_EN		(1ull << 11)	/* APIC global enable */
 

@@ -427,17 +427,27 @@ static void test_base(void)
 
 	setup(&a);
 	is(lapic_read_base(&a), 0xfee00900, "IA32_APIC_BASE: 0xFEE00000 | EN | BSP");
-	is(lapic_write_base(&a, 0xfec00900), -1, "relocation refused");
-	is(lapic_write_base(&a, 0xfee00d00), -1, "x2APIC enable refused");
-	is(lapic_write_base(&a, 0xfee00901), -1, "reserved bit refused");
+	is(lapic_write_base(&a, 0xfee00d00), -1, "x2APIC enable (bit 10) refused: CPUID does not offer it");
+	is(lapic_write_base(&a, 0xfee00901), -1, "reserved bit 0 refused");
+	is(lapic_write_base(&a, 0xfee00b00), -1, "reserved bit 9 refused");
+	is(lapic_write_base(&a, 0x1000000000ull | 0x900), -1, "an address at 2^36 (above MAXPHYADDR 36) refused");
 	is(lapic_read_base(&a), 0xfee00900, "refused writes change nothing");
+	/* SDM 11.4.4: bits 12 and up are the page's base address, which software may change */
+	is(lapic_write_base(&a, 0xfed00800), 0, "moving the page to 0xFED00000 accepted");
+	is(lapic_read_base(&a), 0xfed00900, "IA32_APIC_BASE reads the new page, EN, and BSP (written clear, kept)");
+	is(lapic_base_address(&a), 0xfed00000, "the register page is at 0xFED00000");
+	is(rd(&a, LAPIC_VERSION) & 0xff, 0x14, "the moved APIC still answers (version 0x14)");
+	is(lapic_write_base(&a, 0xfee00800), 0, "moving it back accepted");
 	is(lapic_write_base(&a, 0xfee00900), 0, "same value accepted");
 	lapic_accept(&a, 0x50, false);
 	wr(&a, LAPIC_TPR, 0x20);
 	is(lapic_write_base(&a, 0xfee00000), 0, "clearing EN accepted");
 	is(lapic_read_base(&a), 0xfee00100, "globally disabled: EN reads 0, BSP stays");
 	ok(lapic_accepts_extint(&a), "globally disabled: 8259A reaches the CPU");
-	ok(lapic_pending(&a) == -1 && rd(&a, LAPIC_VERSION) == 0, "globally disabled: no interrupts, page reads 0");
+	ok(lapic_pending(&a) == -1, "globally disabled: no interrupts");
+	/* SDM 11.4.3: EN clear = a CPU without an APIC; nothing decodes the page, an open bus reads all ones */
+	ok(rd(&a, LAPIC_VERSION) == 0xffffffff && rd(&a, LAPIC_ID) == 0xffffffff,
+	   "globally disabled: the page reads all ones");
 	lapic_accept(&a, 0x60, false);
 	is(lapic_write_base(&a, 0xfee00800), 0, "EN set again");
 	ok(!lapic_irr_test(&a, 0x50) && !lapic_irr_test(&a, 0x60) && rd(&a, LAPIC_TPR) == 0 &&

@@ -410,6 +410,39 @@ static void test_chapters(struct result *r)
 	   "--help: --irqchip kernel, --pit, --dump-irqchip");
 }
 
+/* Issue 15: --kernel, --append, --initrd, --exit-status (appendix B). */
+static void test_kernel_options(struct result *r)
+{
+	parse(r, "--kernel", "k.elf", NULL);
+	ok(r->status == -1 && r->cfg.kernel && strcmp(r->cfg.kernel, "k.elf") == 0 && r->cfg.image == NULL,
+	   "--kernel k.elf: no ROM image");
+	is(r->cfg.mem_size, 128ull << 20, "--kernel: 128 MiB of RAM by default, as QEMU gives");
+	parse(r, "--kernel", "k.elf", "-m", "64M", "--append", "a b", "--initrd", "m1 x,m2", NULL);
+	ok(r->status == -1 && r->cfg.mem_size == 64ull << 20 && strcmp(r->cfg.append, "a b") == 0 &&
+	   strcmp(r->cfg.initrd, "m1 x,m2") == 0, "--kernel with --mem 64M, --append and --initrd");
+	parse(r, "--kernel", "k.elf", "g.rom", NULL);
+	one_line_error(r, "give one or the other", "--kernel and a ROM image");
+	parse(r, "--append", "x", "g.rom", NULL);
+	one_line_error(r, "--append is the command line of a --kernel", "--append without --kernel");
+	parse(r, "--initrd", "m", "g.rom", NULL);
+	one_line_error(r, "--initrd gives modules to a --kernel", "--initrd without --kernel");
+	parse(r, "--kernel", "", NULL);
+	one_line_error(r, "--kernel: the file name is empty", "--kernel ''");
+	parse(r, "--kernel", "k.elf", "--initrd", "", NULL);
+	one_line_error(r, "--initrd: no module file given", "--initrd ''");
+	parse(r, "g.rom", NULL);
+	ok(r->status == -1 && !r->cfg.exit_qemu, "default: port 0xF4's value is the exit status");
+	parse(r, "--exit-status", "qemu", "g.rom", NULL);
+	ok(r->status == -1 && r->cfg.exit_qemu, "--exit-status qemu");
+	parse(r, "--exit-status=tinyvmm", "g.rom", NULL);
+	ok(r->status == -1 && !r->cfg.exit_qemu, "--exit-status=tinyvmm");
+	parse(r, "--exit-status", "bochs", "g.rom", NULL);
+	one_line_error(r, "'bochs' is not a convention: 'tinyvmm' or 'qemu'", "--exit-status bochs");
+	parse(r, "--help", NULL);
+	ok(strstr(r->out, "--kernel FILE") && strstr(r->out, "--initrd FILES") && strstr(r->out, "--exit-status S"),
+	   "--help: --kernel, --initrd, --exit-status");
+}
+
 int main(void)
 {
 	struct result r = { 0 };
@@ -421,6 +454,7 @@ int main(void)
 	test_help_version(&r);
 	test_getopt_state(&r);
 	test_chapters(&r);
+	test_kernel_options(&r);
 	free(r.out);
 	free(r.err);
 	return done_testing();

@@ -524,6 +524,58 @@ static void test_intr_after_poll_and_apic_off(void)
 	teardown();
 }
 
+/* wrmsr IA32_APIC_BASE from vCPU 0; returns run->msr.error (1: KVM injects #GP). */
+static int wrmsr_apic_base(uint64_t val)
+{
+	struct kvm_run *run = vm->vcpu[0].run;
+
+	run->exit_reason = KVM_EXIT_X86_WRMSR;
+	run->msr.index = 0x1b;
+	run->msr.data = val;
+	run->msr.error = 0;
+	apic_handle_msr(&vm->vcpu[0]);
+	return run->msr.error;
+}
+
+static uint32_t mmio_r32(uint64_t addr)
+{
+	uint32_t v = 0;
+
+	bus_read(&vm->mmio, addr, (uint8_t *)&v, 4);
+	return v;
+}
+
+/*
+ * SDM 11.4.4: the guest may move its APIC's page with IA32_APIC_BASE; SDM
+ * 11.4.3: with EN clear the CPU has no APIC, and nothing decodes the page.
+ * Only a page that exits to tinyvmm can hold the model: RAM is a KVM slot.
+ */
+static void test_apic_base_relocation(void)
+{
+	setup();
+	vm->ram_size = 16 << 20;
+	is(mmio_r32(LAPIC_BASE + LAPIC_VERSION), 0x50014, "the APIC answers at 0xFEE00000 (version 0x50014)");
+	is(wrmsr_apic_base(0xfed00000 | 0x900), 0, "moving the APIC to 0xFED00000: no #GP");
+	is(mmio_r32(0xfed00000 + LAPIC_VERSION), 0x50014, "the APIC answers at its new page");
+	is(mmio_r32(LAPIC_BASE + LAPIC_VERSION), 0xffffffff, "the old page reads all ones for this CPU");
+	bus_write(&vm->mmio, 0xfed00000 + LAPIC_TPR, (const uint8_t *)&(uint32_t){ 0x30 }, 4);
+	is(lapic_read_base(&vm->lapic[0]) & ~0xfffull, 0xfed00000, "IA32_APIC_BASE reads the new page");
+	is(mmio_r32(0xfed00000 + LAPIC_TPR), 0x30, "a register written at the new page reads back there");
+	is(wrmsr_apic_base(0x00200000 | 0x900), 1, "moving it onto RAM (2 MiB): #GP");
+	fflush(vm->diag);
+	ok(strstr(diag_buf, "RAM") != NULL, "...and tinyvmm says the page is RAM");
+	is(wrmsr_apic_base(IOAPIC_BASE | 0x900), 1, "moving it onto the I/O APIC's page: #GP");
+	fflush(vm->diag);
+	ok(strstr(diag_buf, "ioapic") != NULL, "...and tinyvmm names the device there");
+	is(wrmsr_apic_base(0xfed00000 | 0x900 | 0x400), 1, "x2APIC enable: #GP (CPUID does not offer x2APIC here)");
+	is(lapic_read_base(&vm->lapic[0]) & ~0xfffull, 0xfed00000, "refused writes left the APIC where it was");
+	is(wrmsr_apic_base(0xfed00000 | 0x100), 0, "clearing EN: no #GP");
+	is(mmio_r32(0xfed00000 + LAPIC_VERSION), 0xffffffff, "a disabled APIC's page reads all ones");
+	is(wrmsr_apic_base(LAPIC_BASE | 0x900), 0, "back to 0xFEE00000, enabled");
+	is(mmio_r32(LAPIC_BASE + LAPIC_VERSION), 0x50014, "it answers at 0xFEE00000 again");
+	teardown();
+}
+
 /* Chapters 3-4: no APIC at all, the 8259A drives the CPU's INTR by itself. */
 static void test_machine_without_apics(void)
 {
@@ -1343,6 +1395,7 @@ int main(void)
 	test_extint_through_pin0();
 	test_machine_without_apics();
 	test_intr_after_poll_and_apic_off();
+	test_apic_base_relocation();
 	test_timer_thread_pit_at_count_1();
 	test_pit_polled_without_timer_thread();
 	test_lapic_timer_polled_without_timer_thread();
