@@ -54,6 +54,27 @@
  */
 	.include "macros64.inc"
 
+/*
+ * CHECK_N_EQ "before", "after": pass if the last compare found equality
+ * (ZF set), and print the count in RAX between the two texts (check_n).
+ */
+	.macro CHECK_N_EQ before, after
+	.pushsection .rodata
+9880:	.asciz "\before"
+9881:	.asciz "\after"
+	.popsection
+	clc
+	jz 9882f
+	stc
+9882:	push %rsi
+	push %rdi
+	lea 9880b(%rip), %rsi
+	lea 9881b(%rip), %rdi
+	call check_n
+	pop %rdi
+	pop %rsi
+	.endm
+
 	/* Multiboot (0.6.96, 3.1) */
 	.set MB_MAGIC, 0x1badb002	/* in the header */
 	.set MB_FLAGS, 0x3		/* bit 0: modules page-aligned; bit 1: memory information */
@@ -383,9 +404,7 @@ show_mbi:
 	jmp 2b
 3:	test %r8d, %r8d
 	CHECK64_EQ "modules: each starts on a page boundary (header flag 0) above the kernel image"
-	call check_memory
-	CHECK64 "memory (flags 0 and 6): mem_lower and mem_upper within the map's available entries at 0 and 1 mib, nothing available at 640 kib-1 mib"
-	ret
+	jmp check_memory
 
 /*
  * show_module: "module I: STRING (SIZE bytes) first line: TEXT" for the
@@ -428,32 +447,35 @@ show_module:
 6:	ret
 
 /*
- * check_memory: print the loader's memory figures on a comment line, and
- * CF clear if they hang together: both flags set, mem_lower (KiB from 0)
- * and mem_upper (KiB from 1 MiB to the first hole) no more than the
- * available (type 1) map entries at 0 and at 1 MiB, which the spec allows
- * ("maximally", 3.3), and no available entry in 640 KiB-1 MiB (VGA, ROMs).
+ * check_memory: print the loader's memory figures on a comment line, then
+ * check that they hang together: mem_lower (KiB from 0) and mem_upper (KiB
+ * from 1 MiB to the first hole) are no more than the available (type 1)
+ * map entries at 0 and at 1 MiB hold, as the spec allows ("maximally",
+ * 3.3), and no available entry reaches into 640 KiB-1 MiB (VGA, ROMs).
  *
  * The numbers themselves are not part of the transcript: they are the
- * firmware's.  QEMU's loader takes them from SeaBIOS's e820 table, which
- * keeps 1 KiB below 640 KiB (the EBDA) and the top 128 KiB of RAM (its
- * tables): with -m 128, mem_lower 639, mem_upper and the available memory
- * above 1 MiB 129920 KiB.  A loader with no BIOS below it (tinyvmm's) can
- * give 640 and 130048 and be just as right.
+ * firmware's.  QEMU's loader (its Multiboot option ROM, under SeaBIOS)
+ * takes them from SeaBIOS's e820 table, which keeps the top KiB below
+ * 640 KiB (the EBDA) and the top 128 KiB of RAM (its tables): with -m 128,
+ * mem_lower 639 and mem_upper 129920, the map's entries exactly.  A loader
+ * with no BIOS below it can give 130048 and be just as right.
  */
 check_memory:
 	mov entry_ebx, %ebx
-	mov MBI_FLAGS(%rbx), %eax
-	and $MBI_F_MEM | MBI_F_MMAP, %eax
-	cmp $MBI_F_MEM | MBI_F_MMAP, %eax
-	jne 9f
-	mov MBI_MMAP_ADDR(%rbx), %esi	/* the first entry's size field */
-	mov MBI_MMAP_LENGTH(%rbx), %edi
-	add %esi, %edi			/* the end of the map */
 	xor %r8d, %r8d			/* the available entry at 0: its length */
 	xor %r9d, %r9d			/* ... at 1 MiB */
 	xor %r10d, %r10d		/* available bytes from 1 MiB on */
 	xor %r11d, %r11d		/* available entries in 640 KiB-1 MiB */
+	mov MBI_FLAGS(%rbx), %eax
+	and $MBI_F_MEM | MBI_F_MMAP, %eax
+	cmp $MBI_F_MEM | MBI_F_MMAP, %eax
+	je 0f
+	PUTS64 "# no mem_lower, mem_upper and memory map (flags 0 and 6)\n"
+	inc %r11d			/* the checks below fail */
+	jmp 6f
+0:	mov MBI_MMAP_ADDR(%rbx), %esi	/* the first entry's size field */
+	mov MBI_MMAP_LENGTH(%rbx), %edi
+	add %esi, %edi			/* the end of the map */
 1:	cmp %edi, %esi
 	jae 5f
 	cmpl $1, 20(%rsi)		/* type (after size, base and length) */
@@ -484,26 +506,33 @@ check_memory:
 	PUTS64 " KiB, mem_upper: "
 	mov MBI_MEM_UPPER(%rbx), %eax
 	call put_dec64
-	PUTS64 " KiB, available from 1 MiB on: "
+	PUTS64 " KiB, available at 0: "
+	mov %r8, %rax
+	shr $10, %rax
+	call put_dec64
+	PUTS64 " KiB, from 1 MiB on: "
 	mov %r10, %rax
 	shr $10, %rax
 	call put_dec64
-	PUTS64 " KiB (the firmware's figures, not compared)\n"
-	test %r11d, %r11d
-	jnz 9f
+	PUTS64 " KiB (the firmware's figures: not compared)\n"
 	mov MBI_MEM_LOWER(%rbx), %eax
 	shl $10, %rax
-	cmp %r8, %rax
-	ja 9f
+	cmp %rax, %r8
+	jb 6f
+	test %r8, %r8
+	jnz 7f
+6:	stc
+7:	CHECK64 "mem_lower (flag 0) fits the memory map's (flag 6) available entry at 0"
 	mov MBI_MEM_UPPER(%rbx), %eax
-	test %eax, %eax
-	jz 9f
 	shl $10, %rax
-	cmp %r9, %rax
-	ja 9f
-	clc
-	ret
-9:	stc
+	cmp %rax, %r9
+	jb 8f
+	test %r9, %r9
+	jnz 9f
+8:	stc
+9:	CHECK64 "mem_upper fits the memory map's available entry at 1 mib"
+	test %r11d, %r11d
+	CHECK64_EQ "memory map: nothing available at 640 kib-1 mib (vga, roms)"
 	ret
 
 /* ---- 3. the machine: fw_cfg, pc-testdev ---- */
@@ -662,10 +691,11 @@ interrupts:
 	mov $5 * MS, %ecx
 	call pit2_wait
 	cli
-	cmpq $TICKS, ticks
+	mov ticks, %rax
+	cmp $TICKS, %rax
 	jne 1f
 	cmpl $0, L_TIMER_CCR(%r15)
-1:	CHECK64_EQ "lapic timer: 5 ticks (periodic, divide 16, 1 ms), then stopped"
+1:	CHECK_N_EQ "lapic timer (periodic, divide 16, 1 ms; its handler stops it at the fifth tick): ", " ticks taken, 5 expected, then the current count reads 0"
 
 	/* the I/O APIC: pin 10 edge, pin 11 level, active high, to APIC ID 0 */
 	IOAPIC_WR RTE_EDGE_HI, 0
@@ -682,8 +712,9 @@ interrupts:
 	mov $1, %eax
 	call wait_count
 	call wait_more
-	cmpq $1, edge_count
-	CHECK64_EQ "ioapic pin 10, edge (raised and lowered through port 200a): 1 interrupt"
+	mov edge_count, %rax
+	cmp $1, %rax
+	CHECK_N_EQ "ioapic pin 10, edge (raised and lowered through port 200a): ", " taken, 1 expected"
 	mov $TESTDEV_IRQ + PIN_LEVEL, %dx
 	mov $1, %al
 	out %al, %dx			/* high until the handler lowers it */
@@ -691,14 +722,33 @@ interrupts:
 	mov $1, %eax
 	call wait_count
 	call wait_more
-	cmpq $1, level_count
+	mov level_count, %rax
+	cmp $1, %rax
 	jne 1f
 	movl $RTE_LEVEL_LO, IOREGSEL(%r14)
 	testl $RTE_REMOTE_IRR, IOWIN(%r14)
-1:	CHECK64_EQ "ioapic pin 11, level (raised through port 200b, lowered by its handler before eoi): 1 interrupt, remote irr clear"
+1:	CHECK_N_EQ "ioapic pin 11, level (raised through port 200b, lowered by its handler before eoi): ", " taken, 1 expected, remote irr clear"
 	cli
 	IOAPIC_WR RTE_EDGE_LO, RTE_MASKED|VEC_EDGE
 	IOAPIC_WR RTE_LEVEL_LO, RTE_MASKED|RTE_LEVEL|VEC_LEVEL
+	ret
+
+/*
+ * check_n: as lib64.S's check64 (CF clear = passed), for a check that
+ * says what it counted: "ok - " or "FAIL - ", the text at RSI, the
+ * number in RAX, the text at RDI.
+ */
+check_n:
+	jc 1f
+	PUTS64 "ok - "
+	jmp 2f
+1:	incw failures
+	PUTS64 "FAIL - "
+2:	call puts64
+	call put_dec64
+	mov %rdi, %rsi
+	call puts64
+	PUTS64 "\n"
 	ret
 
 /*
@@ -830,7 +880,7 @@ smp:
 	jnz 3b
 4:	movl TRAMP + t_count - tramp, %eax
 	inc %eax			/* and the BSP */
-	cmp ncpus, %rax
+	cmp ncpus, %rax			/* "ok - N of N cpus up": two numbers, by hand */
 	je 5f
 	incw failures
 	PUTS64 "FAIL - "
