@@ -104,6 +104,20 @@ run_nested() {
 	exit "$rc"
 }
 
+# mbhello_dir DIR: lay out DIR/guest/mbhello/ with the Multiboot kernel and
+# its two modules, to run a loader from DIR with the arguments below.  The
+# command line and the module strings are part of mbhello's transcript
+# (tests/guest/expected/mbhello-N.out), so every run, QEMU's or tinyvmm's,
+# in-tree or VPATH, must name the files alike.
+MBHELLO_KERNEL=guest/mbhello/mbhello.elf
+MBHELLO_APPEND="hello world"
+MBHELLO_INITRD="guest/mbhello/mod-a.txt one,guest/mbhello/mod-b.txt"
+mbhello_dir() {
+	mkdir -p "$1/guest/mbhello" &&
+	cp "$GUEST/mbhello/mbhello.elf" "$top_srcdir/guest/mbhello/mod-a.txt" \
+		"$top_srcdir/guest/mbhello/mod-b.txt" "$1/guest/mbhello/"
+}
+
 plan_done() {
 	echo "1..$tap_n"
 	[ "$tap_fail" -eq 0 ]
