@@ -172,6 +172,7 @@ int mbboot_prepare(const struct vm_config *cfg, struct mbboot **out, char *err, 
 {
 	struct mbboot *b = calloc(1, sizeof(*b));
 	char *strings[MB_MAX_MODULES];
+	uint32_t info_addr;
 	char why[400];
 	size_t len;
 
@@ -218,6 +219,12 @@ int mbboot_prepare(const struct vm_config *cfg, struct mbboot **out, char *err, 
 		goto fail;
 	}
 	snprintf(b->cmdline, len, "%s %s", cfg->kernel, cfg->append ? cfg->append : "");
+	/* will the modules and the information fit above the kernel? (a dry run) */
+	if (mb_write_info(NULL, &b->mem, &b->k, b->cmdline, b->mods, b->nmods, &info_addr,
+			  why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: %s", cfg->kernel, why);
+		goto fail;
+	}
 	*out = b;
 	return 0;
 fail:

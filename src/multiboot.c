@@ -215,7 +215,8 @@ static int check_ehdr(const uint8_t *file, size_t size, Elf32_Ehdr *eh, char *er
 	if (file[EI_DATA] != ELFDATA2LSB)
 		return mb_fail(err, errlen, "the kernel is not a little-endian ELF file (ELFDATA2LSB)");
 	if (file[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
-		return mb_fail(err, errlen, "unknown ELF version %u (expected 1)", eh->e_version);
+		return mb_fail(err, errlen, "unknown ELF version %u (expected 1, EV_CURRENT)",
+			       file[EI_VERSION] != EV_CURRENT ? file[EI_VERSION] : eh->e_version);
 	if (eh->e_machine == EM_X86_64)
 		return mb_fail(err, errlen, X86_64_HINT);
 	if (eh->e_machine != EM_386)
@@ -233,7 +234,7 @@ static int check_ehdr(const uint8_t *file, size_t size, Elf32_Ehdr *eh, char *er
 }
 
 /* One PT_LOAD header: in the file, in RAM, room for it; 0 if stored or skipped. */
-static int add_phdr(const uint8_t *file, size_t size, const struct mb_memory *mem, int i,
+static int add_phdr(size_t size, const struct mb_memory *mem, int i,
 		    const Elf32_Phdr *ph, struct mb_kernel *k, char *err, size_t errlen)
 {
 	char what[32];
@@ -253,8 +254,9 @@ static int add_phdr(const uint8_t *file, size_t size, const struct mb_memory *me
 	snprintf(what, sizeof(what), "ELF segment %d", i);
 	if (check_placement(mem, what, ph->p_paddr, ph->p_memsz, err, errlen))
 		return -1;
-	k->seg[k->nsegments++] = (struct mb_segment){ ph->p_offset, ph->p_filesz, ph->p_paddr,
-						       ph->p_memsz, i };
+	/* a BSS-only segment's p_offset means nothing: don't let file + offset leave the file */
+	k->seg[k->nsegments++] = (struct mb_segment){ ph->p_filesz ? ph->p_offset : 0, ph->p_filesz,
+						       ph->p_paddr, ph->p_memsz, i };
 	return 0;
 }
 
@@ -278,7 +280,7 @@ static int parse_elf(const uint8_t *file, size_t size, const struct mb_memory *m
 		memcpy(&ph, file + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
 		if (ph.p_type != PT_LOAD)
 			continue;
-		if (add_phdr(file, size, mem, i, &ph, k, err, errlen))
+		if (add_phdr(size, mem, i, &ph, k, err, errlen))
 			return -1;
 		if (!found && ph.p_memsz && eh.e_entry >= ph.p_vaddr &&
 		    (uint64_t)eh.e_entry < (uint64_t)ph.p_vaddr + ph.p_memsz) {

@@ -97,7 +97,8 @@ void mb_load(const uint8_t *file, const struct mb_kernel *k, uint8_t *ram);
  * Write the modules (page aligned, above k->end and above mem->high_start),
  * then the module list, the strings (cmdline NULL: ""), the memory map and
  * multiboot_info into ram, all below ram_size; *info_addr = the structure's
- * physical address (EBX).  0, or -1 with a sentence in err.
+ * physical address (EBX).  0, or -1 with a sentence in err.  ram NULL: a
+ * dry run, which only checks that everything fits (and sets *info_addr).
  */
 int mb_write_info(uint8_t *ram, const struct mb_memory *mem, const struct mb_kernel *k,
 		  const char *cmdline, const struct mb_module *mods, int nmods,

@@ -128,6 +128,9 @@ int mb_write_info(uint8_t *ram, const struct mb_memory *mem, const struct mb_ker
 
 	if (plan(mem, k, cmdline, mods, nmods, &l, err, errlen))
 		return -1;
+	*info_addr = (uint32_t)l.info;
+	if (!ram)
+		return 0;	/* a dry run: it fits (mbboot.c asks before /dev/kvm is opened) */
 	at = l.strings;
 	for (int i = 0; i < nmods; i++) {
 		uint8_t *e = ram + l.list + (size_t)i * MB_MODULE_ENTRY_SIZE;
@@ -147,12 +150,13 @@ int mb_write_info(uint8_t *ram, const struct mb_memory *mem, const struct mb_ker
 		MB_INFO_MMAP | MB_INFO_LOADER_NAME);
 	/*
 	 * 3.3: mem_lower is conventional memory in KiB (640 at most), mem_upper
-	 * the KiB from 1 MiB to the first hole.  QEMU's loader says 640 even
-	 * with an EBDA, and tinyvmm says the same so that a kernel prints the
-	 * same numbers under both; the memory map, which kernels prefer, marks
-	 * the EBDA's KiB reserved.
+	 * the KiB from 1 MiB to the first hole.  mem_lower counts only what is
+	 * free, as the memory map's first entry does: 639 with the MP table in
+	 * the last KiB, which is also what QEMU 7.2 gives (from SeaBIOS's map,
+	 * measured with guest/mbhello); a kernel that checks one against the
+	 * other finds them equal.
 	 */
-	mb_wr32(info + MB_INFO_MEM_LOWER_OFF, MB_LEGACY_HOLE / 1024);
+	mb_wr32(info + MB_INFO_MEM_LOWER_OFF, (uint32_t)(mem->low_end / 1024));
 	mb_wr32(info + MB_INFO_MEM_UPPER_OFF, (uint32_t)((mem->ram_size - mem->high_start) / 1024));
 	mb_wr32(info + MB_INFO_CMDLINE_OFF, put_string(ram, &at, cmdline));
 	mb_wr32(info + MB_INFO_MODS_COUNT_OFF, (uint32_t)nmods);
@@ -160,6 +164,5 @@ int mb_write_info(uint8_t *ram, const struct mb_memory *mem, const struct mb_ker
 	mb_wr32(info + MB_INFO_MMAP_LENGTH_OFF, l.mmap_length);
 	mb_wr32(info + MB_INFO_MMAP_ADDR_OFF, (uint32_t)l.mmap);
 	mb_wr32(info + MB_INFO_LOADER_NAME_OFF, put_string(ram, &at, MB_LOADER_NAME));
-	*info_addr = (uint32_t)l.info;
 	return 0;
 }

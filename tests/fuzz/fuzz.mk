@@ -1,5 +1,5 @@
-# tests/fuzz/fuzz.mk - libFuzzer targets for the device models and the exit
-# dispatcher.  Included from the top-level Makefile.am:
+# tests/fuzz/fuzz.mk - libFuzzer targets for the device models, the exit
+# dispatcher and the Multiboot loader.  Included from the top-level Makefile.am:
 #
 #	include $(srcdir)/tests/fuzz/fuzz.mk
 #
@@ -25,15 +25,16 @@ FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 	-I$(srcdir)/src -I$(srcdir)/src/devices -I$(builddir) -I$(srcdir)/tests/fuzz
 # more compiler options, e.g. FUZZ_EXTRA=-DSOMETHING
 FUZZ_EXTRA =
-FUZZ_TARGETS = pic pit serial bus rom exit lapic ioapic pci icr
+FUZZ_TARGETS = pic pit serial bus rom exit lapic ioapic pci icr multiboot
 
 FUZZ_PROGS = tests/fuzz/fuzz_pic tests/fuzz/fuzz_pit tests/fuzz/fuzz_serial \
 	tests/fuzz/fuzz_bus tests/fuzz/fuzz_rom tests/fuzz/fuzz_exit \
-	tests/fuzz/fuzz_lapic tests/fuzz/fuzz_ioapic tests/fuzz/fuzz_pci tests/fuzz/fuzz_icr
+	tests/fuzz/fuzz_lapic tests/fuzz/fuzz_ioapic tests/fuzz/fuzz_pci tests/fuzz/fuzz_icr \
+	tests/fuzz/fuzz_multiboot
 FUZZ_SRCS = tests/fuzz/fuzz.h tests/fuzz/fuzz_pic.c tests/fuzz/fuzz_pit.c tests/fuzz/pit_ref.h \
 	tests/fuzz/fuzz_serial.c tests/fuzz/fuzz_bus.c tests/fuzz/fuzz_rom.c \
 	tests/fuzz/fuzz_exit.c tests/fuzz/fuzz_lapic.c tests/fuzz/fuzz_ioapic.c tests/fuzz/fuzz_pci.c \
-	tests/fuzz/fuzz_icr.c
+	tests/fuzz/fuzz_icr.c tests/fuzz/fuzz_multiboot.c
 # every header: a change to any of them rebuilds the fuzzers
 FUZZ_DEPS = $(srcdir)/tests/fuzz/fuzz.h $(wildcard $(srcdir)/src/*.h $(srcdir)/src/devices/*.h) \
 	tests/fuzz/flags-stamp
@@ -73,6 +74,9 @@ tests/fuzz/fuzz_ioapic: $(srcdir)/tests/fuzz/fuzz_ioapic.c $(srcdir)/src/devices
 	$(AM_V_GEN)$(FUZZ_LINK)
 tests/fuzz/fuzz_pci: $(srcdir)/tests/fuzz/fuzz_pci.c $(srcdir)/src/devices/pci.c \
 	$(srcdir)/src/devices/edu.c $(FUZZ_DEPS)
+	$(AM_V_GEN)$(FUZZ_LINK)
+tests/fuzz/fuzz_multiboot: $(srcdir)/tests/fuzz/fuzz_multiboot.c $(srcdir)/src/multiboot.c \
+	$(srcdir)/src/multiboot_info.c $(FUZZ_DEPS)
 	$(AM_V_GEN)$(FUZZ_LINK)
 
 # Run each target on a scratch copy of its corpus; report "Done N runs" per

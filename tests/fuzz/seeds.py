@@ -347,4 +347,47 @@ write("icr", "nmi-smi-disabled", [0x09] + ibase(2) + isend(0, 0, 0, imode(4, sh=
       iw(1, IR_SVR_ON - 8, 0xff) + isend(0, 1, 0x70, imode(0)) + isend(0, 1, 0, imode(4)) +
       inmi(1) + iaccept(1, 0x71) + iroute(0, 0x000c0700, 0) + iroute(1, 0x00000003, 0xff) +
       isend(1, 0, 0, imode(5, sh=SH_SELF)) + iinit(1) + inmi(1))
+# ---- fuzz_multiboot: mem, how, errlen, cmdline len, modules (u16 size, strlen), [plant], file ----
+MB_MAGIC = 0x1BADB002
+def mb_header(flags, addrs=()):
+    return u32(MB_MAGIC) + u32(flags) + u32(-(MB_MAGIC + flags)) + b"".join(u32(a) for a in addrs)
+
+def mb_elf(entry, segs, flags=0, hdr_off=0x400, size=0x2000):
+    """ELF32 i386 executable; segs are (offset, vaddr, paddr, filesz, memsz) PT_LOADs."""
+    f = bytearray(size)
+    f[0:52] = (b"\x7fELF" + bytes([1, 1, 1]) + bytes(9) + u16(2) + u16(3) + u32(1) + u32(entry) +
+               u32(52) + u32(0) + u32(0) + u16(52) + u16(32) + u16(len(segs)) + u16(40) + u16(0) + u16(0))
+    for i, (off, va, pa, fs, ms) in enumerate(segs):
+        f[52 + 32 * i:84 + 32 * i] = u32(1) + u32(off) + u32(va) + u32(pa) + u32(fs) + u32(ms) + u32(5) + u32(4096)
+    f[hdr_off:hdr_off + 12] = mb_header(flags)
+    for i in range(0x1000, size):
+        f[i] = (i * 7) & 0xff
+    return bytes(f)
+
+def mb_aout(hdr_off, ha, la, le, be, en, size=0x3000):
+    f = bytearray((i * 13) & 0xff for i in range(size))
+    f[hdr_off:hdr_off + 32] = mb_header(0x10003, (ha, la, le, be, en))
+    return bytes(f)
+
+def mb(mem, how, errlen, cmd, mods, file, plant=None):
+    return (bytes([mem, how, errlen, cmd]) + b"".join(u16(sz) + bytes([sl]) for sz, sl in mods) +
+            (u16(plant[0]) + u32(plant[1]) if plant else b"") + file)
+
+write("multiboot", "elf-bss", mb(3, 1 | 2 << 2, 255, 20, [(5, 7), (5000, 0xff)],
+      mb_elf(0x100010, [(0x1000, 0x100000, 0x100000, 0x100, 0x100), (0x1100, 0x102000, 0x102000, 0x80, 0x1000)], 3)))
+write("multiboot", "elf-high-half", mb(0, 0, 100, 0xff, [],
+      mb_elf(0xc0100020, [(0x1000, 0xc0100000, 0x100000, 0x800, 0x4000)])))
+write("multiboot", "elf-low", mb(4, 1 << 2, 64, 3, [(0x8010, 1)],
+      mb_elf(0x8000, [(0x1000, 0x8000, 0x8000, 0x400, 0x800), (0x1400, 0x9e000, 0x9e000, 0x100, 0x1c00)])))
+write("multiboot", "elf-fills-ram", mb(1, 3 << 2, 200, 40, [(0x8400, 2), (1, 0), (0, 0xff)],
+      mb_elf(0x100000, [(0x1000, 0x100000, 0x100000, 0x10, 0xf0000)])))
+write("multiboot", "aout-bss", mb(2, 1 << 2, 255, 10, [(0x1234, 4)],
+      mb_aout(0x40, 0x100040, 0x100000, 0, 0x108000, 0x100080)))
+write("multiboot", "aout-offset", mb(3, 0, 50, 0, [],
+      mb_aout(0x1040, 0x200040, 0x200000, 0x200800, 0, 0x200100)))
+write("multiboot", "planted", mb(3, 3, 80, 0, [], mb_aout(0x40, 0x100040, 0x100000, 0, 0, 0x100000),
+      plant=(0x40, 0x10000)))
+# found while writing the loader: a BSS-only segment's p_offset past the file's end
+write("multiboot", "regress-bss-offset", mb(3, 1, 100, 0, [],
+      mb_elf(0x100000, [(0x1000, 0x100000, 0x100000, 0x100, 0x100), (0xffffff00, 0x200000, 0x200000, 0, 0x3000)])))
 print("seeds written under", OUT)
