@@ -11,8 +11,11 @@
  *   2. PIT channel 0, mode 2 (rate generator) at 100 Hz, IRQ 0 -> I/O APIC
  *      pin 2, edge: period (mean and median), jitter, latency of each tick,
  *      ticks lost;
- *   3. the local APIC timer one-shot, divide 1 and divide 16, 1 ms ahead
- *      (Intel SDM vol. 3A 11.5.4 "APIC Timer"): latency;
+ *   3. the local APIC timer one-shot (Intel SDM vol. 3A 11.5.4 "APIC
+ *      Timer"): latency, 1 ms ahead at divide 1, 10 ms ahead at divide 16
+ *      (10 ms so that a divide ignored shows on a slow host too: it
+ *      fires 9.4 ms early, where a nested host's delivery, 0.5-1 ms, would
+ *      hide most of the 0.94 ms of a 1 ms one-shot);
  *   4. the local APIC timer periodic, divide 1 and 16, 10 ms: as the PIT
  *      (10 ms, not shorter: nested, under --irqchip none, an interrupt
  *      can cost 2-5 ms, and a 2 ms timer there lost half its ticks);
@@ -34,7 +37,8 @@
  * The bounds are for a slow or nested host, where a timer thread can wake
  * 10-30 ms late: a period's median within 25%, nothing early by more than
  * max(50 us, 5% of the interval), a one-shot's median latency under 20 ms.
- * They still catch a divide ignored (16x early) or a period off by 2x.
+ * They still catch a divide ignored (16x early: 9.4 ms at 10 ms, against
+ * 500 us allowed) or a period off by 2x.
  * Jitter and maximum latency are printed, never checked.
  *
  * Lines with a measured number start with "# " (the tests strip them); the
@@ -100,7 +104,6 @@ ch09_main:
 	 * nanoseconds times the divide value.
 	 */
 	.set LAPIC_1MS_DIV1, 1000000
-	.set LAPIC_1MS_DIV16, 1000000 / 16
 	.set LAPIC_10MS_DIV1, 10000000
 	.set LAPIC_10MS_DIV16, 10000000 / 16
 	.set LAPIC_50MS, 50000000
@@ -210,21 +213,34 @@ ch09_long:
 	call latency_ok
 	TCHECK "pit channel 0, 100 hz: the first tick not early by more than 5% of the period"
 
-	/* ---- 3. LAPIC timer, one-shot, 1 ms ---- */
+	/* ---- 3. LAPIC timer, one-shot: divide 1 at 1 ms, divide 16 at 10 ms ---- */
 	mov $DIV1, %ebx
 	mov $LAPIC_1MS_DIV1, %ecx
+	mov $1000, %eax
 	call oneshot_run
 	PUTS64 "# lapic timer one-shot 1 ms, divide 1: "
 	call latency_report
 	call latency_ok
 	TCHECK "lapic timer one-shot 1 ms, divide 1: none early by more than 50 us, median latency under 20 ms"
+	/*
+	 * Divide 16 checks the divide, not the latency (the path is divide
+	 * 1's), so it is long: 10 ms, that a divide taken as 1 fires 9.4 ms
+	 * early, far past the 500 us latency_ok allows at 10 ms and past any
+	 * delivery delay that could hide it.  At 1 ms it fired 0.94 ms early,
+	 * and the nested machine's 0.5-1 ms of delivery could make that look
+	 * on time.  The benchmark leaves it out: a row it does not print, at
+	 * 200 samples of 10 ms, would cost 2 s per mode.
+	 */
+	.if !BENCH
 	mov $DIV16, %ebx
-	mov $LAPIC_1MS_DIV16, %ecx
+	mov $LAPIC_10MS_DIV16, %ecx
+	mov $10000, %eax
 	call oneshot_run
-	PUTS64 "# lapic timer one-shot 1 ms, divide 16: "
+	PUTS64 "# lapic timer one-shot 10 ms, divide 16: "
 	call latency_report
 	call latency_ok
-	TCHECK "lapic timer one-shot 1 ms, divide 16: none early by more than 50 us, median latency under 20 ms"
+	TCHECK "lapic timer one-shot 10 ms, divide 16: none early by more than 500 us, median latency under 20 ms"
+	.endif
 
 	/* ---- 4. LAPIC timer, periodic, 10 ms ---- */
 	mov $DIV1, %ebx
@@ -554,9 +570,9 @@ lapic_timer_stop:
 	ret
 
 /*
- * oneshot_run: the LAPIC timer one-shot, divide EBX (DCR value), count ECX
- * (1 ms), SAMPLES times, sleeping in hlt for each; vals[] = latencies,
- * interval = 1 ms.
+ * oneshot_run: the LAPIC timer one-shot, divide EBX (DCR value), count ECX,
+ * which lasts EAX us, SAMPLES times, sleeping in hlt for each; vals[] =
+ * latencies, interval = EAX us in TSC units.
  */
 oneshot_run:
 	push %rax
@@ -564,7 +580,7 @@ oneshot_run:
 	push %rdx
 	push %rsi
 	mov %ecx, %edx
-	mov $1000, %eax
+	mov %eax, %eax			/* RAX = the delay in us (zero-extended) */
 	call us_to_tsc
 	mov %rax, interval
 	call quiet
@@ -578,7 +594,7 @@ oneshot_run:
 	mov %edx, L_TIMER_ICR(%r15)	/* the count loads: counting starts */
 	mov $1, %ecx
 	call wait_stamps
-	mov stamps, %rax		/* latency = entry - (start + 1 ms) */
+	mov stamps, %rax		/* latency = entry - (start + interval) */
 	sub t_start, %rax
 	sub interval, %rax
 	mov %rax, vals(,%rsi,8)
@@ -923,8 +939,9 @@ period_ok:
  * max(50 us, interval / 20), and the median latency is under
  * 20 ms.  A timer is never due before its time; the slack covers the
  * calibration and KVM's timer advance (it fires a few us ahead to hide its
- * own injection cost).  A divide of 16 taken as 1 fires 16x too soon: 0.94
- * ms early at 1 ms.  The median, not the maximum: a nested host's timer
+ * own injection cost).  A divide of 16 taken as 1 fires 16x too soon: 9.4
+ * ms early at 10 ms (0.94 ms at 1 ms, which a nested host's late delivery
+ * can hide).  The median, not the maximum: a nested host's timer
  * thread wakes 10-30 ms late now and then; a median past 20 ms is a timer
  * that is broken, not one that is slow.
  */
