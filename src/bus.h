@@ -54,4 +54,24 @@ const struct bus_range *bus_find(const struct bus *bus, uint64_t addr);
 bool bus_read(const struct bus *bus, uint64_t addr, uint8_t *data, unsigned size);
 bool bus_write(const struct bus *bus, uint64_t addr, const uint8_t *data, unsigned size);
 
+/*
+ * For a device whose registers are at most 32 bits: an access's bytes as a
+ * value (little-endian, bytes past the fourth dropped) and back (bytes
+ * past the fourth read as zeros).
+ */
+static inline uint32_t bus_data_value(const uint8_t *data, unsigned size)
+{
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < size && i < 4; i++)
+		v |= (uint32_t)data[i] << (8 * i);
+	return v;
+}
+
+static inline void bus_data_fill(uint8_t *data, unsigned size, uint32_t v)
+{
+	for (unsigned i = 0; i < size; i++)
+		data[i] = i < 4 ? (uint8_t)(v >> (8 * i)) : 0;
+}
+
 #endif

@@ -22,19 +22,12 @@ _Static_assert(MPTABLE_ADDR + MPTABLE_AREA_SIZE <= VM_LOW_RAM_END, "the MP table
 /* Port I/O data is little-endian, 1, 2 or 4 bytes (bus.h). */
 static void fwcfg_pio_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
 {
-	uint32_t v = fwcfg_port_read(opaque, (uint16_t)(FWCFG_PORT_SELECTOR + off), size);
-
-	for (unsigned i = 0; i < size; i++)
-		data[i] = i < 4 ? (uint8_t)(v >> (8 * i)) : 0;
+	bus_data_fill(data, size, fwcfg_port_read(opaque, (uint16_t)(FWCFG_PORT_SELECTOR + off), size));
 }
 
 static void fwcfg_pio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
 {
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < size && i < 4; i++)
-		v |= (uint32_t)data[i] << (8 * i);
-	fwcfg_port_write(opaque, (uint16_t)(FWCFG_PORT_SELECTOR + off), size, v);
+	fwcfg_port_write(opaque, (uint16_t)(FWCFG_PORT_SELECTOR + off), size, bus_data_value(data, size));
 }
 
 /*
@@ -56,19 +49,12 @@ static int write_mptable(struct vm *vm)
 
 static void scratch_pio_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
 {
-	uint32_t v = testdev_scratch_read(opaque, (unsigned)off, size);
-
-	for (unsigned i = 0; i < size; i++)
-		data[i] = i < 4 ? (uint8_t)(v >> (8 * i)) : 0;
+	bus_data_fill(data, size, testdev_scratch_read(opaque, (unsigned)off, size));
 }
 
 static void scratch_pio_write(void *opaque, uint64_t off, const uint8_t *data, unsigned size)
 {
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < size && i < 4; i++)
-		v |= (uint32_t)data[i] << (8 * i);
-	testdev_scratch_write(opaque, (unsigned)off, size, v);
+	testdev_scratch_write(opaque, (unsigned)off, size, bus_data_value(data, size));
 }
 
 static void iomem_read(void *opaque, uint64_t off, uint8_t *data, unsigned size)
