@@ -59,28 +59,24 @@ static int read_file(const char *path, uint64_t limit, struct loaded_file *f, ch
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode))
 		snprintf(err, errlen, "%s: not a regular file", path);
-		fclose(fp);
-		return -1;
-	}
-	if ((uint64_t)st.st_size > limit) {
+	else if ((uint64_t)st.st_size > limit)
 		snprintf(err, errlen, "%s: %lld bytes do not fit in the guest's RAM (%llu MiB; try --mem)",
 			 path, (long long)st.st_size, (unsigned long long)(limit >> 20));
+	else if (!(f->data = malloc(st.st_size ? (size_t)st.st_size : 1)))
+		snprintf(err, errlen, "%s: out of memory", path);
+	else if (fread(f->data, 1, (size_t)st.st_size, fp) != (size_t)st.st_size)
+		snprintf(err, errlen, "%s: cannot read it: %s", path, strerror(errno ? errno : EIO));
+	else {
+		f->size = (size_t)st.st_size;
 		fclose(fp);
-		return -1;
+		return 0;
 	}
-	f->size = (size_t)st.st_size;
-	f->data = malloc(f->size ? f->size : 1);
-	if (!f->data || fread(f->data, 1, f->size, fp) != f->size) {
-		snprintf(err, errlen, "%s: cannot read it: %s", path, f->data ? strerror(errno ? errno : EIO) : "out of memory");
-		free(f->data);
-		f->data = NULL;
-		fclose(fp);
-		return -1;
-	}
+	free(f->data);
+	f->data = NULL;
 	fclose(fp);
-	return 0;
+	return -1;
 }
 
 /*
