@@ -18,6 +18,10 @@
  *   mbmin: cmdline '<the command line>'
  *   mbmin: module <string> (<size> bytes)    one line per module
  *   mbmin: bss zero                         the loader zeroed the BSS
+ *   mbmin: cpuid apic=A x2apic=X            CPUID.1:EDX[9] and ECX[21]
+ * and, when the command line contains "relocate" (appendix B, section 5):
+ *   mbmin: apic moved to fed00000: version 14   IA32_APIC_BASE moved it
+ *   mbmin: apic disabled: its page reads ffffffff  EN cleared (SDM 11.4.3)
  * then it writes 0 to port 0xF4 (1 if EAX was wrong or the BSS was not zero).
  */
 	.set MB_MAGIC,     0x1BADB002
@@ -33,6 +37,11 @@
 	.set INFO_CMDLINE, 16		/* multiboot_info offsets (3.3) */
 	.set INFO_MODS_COUNT, 20
 	.set INFO_MODS_ADDR, 24
+	.set MSR_APIC_BASE, 0x1b	/* IA32_APIC_BASE: page | EN (bit 11) | BSP (bit 8) */
+	.set APIC_EN, 1 << 11
+	.set APIC_BSP, 1 << 8
+	.set NEW_APIC_PAGE, 0xfed00000	/* a free page: no HPET on these machines */
+	.set APIC_VERSION, 0x30
 	.set COM1, 0x3f8
 	.set EXIT_PORT, 0xf4
 
@@ -93,6 +102,8 @@ mb_entry:
 	jne fail
 	mov $s_bss, %esi
 	call puts
+	call cpuid_line
+	call maybe_relocate
 	cmp $BOOT_MAGIC, %ebp
 	jne fail
 	xor %eax, %eax
@@ -100,6 +111,83 @@ mb_entry:
 fail:	mov $1, %al
 	out %al, $EXIT_PORT
 	hlt
+
+/* "mbmin: cpuid apic=A x2apic=X": what CPUID.1 says about the local APIC. */
+cpuid_line:
+	mov $1, %eax
+	cpuid
+	push %ecx			/* putdec uses ECX */
+	mov $s_cpuid, %esi
+	call puts
+	mov %edx, %eax
+	shr $9, %eax
+	and $1, %eax
+	call putdec
+	mov $s_x2apic, %esi
+	call puts
+	pop %eax
+	shr $21, %eax
+	and $1, %eax
+	call putdec
+	mov $'\n', %al
+	call putc
+	ret
+
+/*
+ * With "relocate" in the command line: move the local APIC's page (SDM
+ * 11.4.4), read its version register there, then clear EN and read the
+ * page again: a CPU without an APIC decodes nothing there (SDM 11.4.3).
+ * Paging is off, so the physical addresses are used as they are.
+ */
+maybe_relocate:
+	mov INFO_CMDLINE(%edi), %esi
+1:	cmpb $0, (%esi)
+	je 9f
+	cmpl $0x6f6c6572, (%esi)	/* "relo" */
+	jne 2f
+	cmpl $0x65746163, 4(%esi)	/* "cate" */
+	je 3f
+2:	inc %esi
+	jmp 1b
+3:	mov $MSR_APIC_BASE, %ecx
+	mov $NEW_APIC_PAGE | APIC_EN | APIC_BSP, %eax
+	xor %edx, %edx
+	wrmsr
+	mov $s_moved, %esi
+	call puts
+	mov NEW_APIC_PAGE + APIC_VERSION, %eax
+	and $0xff, %eax
+	call puthex2
+	mov $s_disabled, %esi
+	call puts
+	mov $MSR_APIC_BASE, %ecx
+	mov $NEW_APIC_PAGE | APIC_BSP, %eax
+	xor %edx, %edx
+	wrmsr
+	mov NEW_APIC_PAGE + APIC_VERSION, %eax
+	call puthex
+	mov $s_nl, %esi
+	call puts
+9:	ret
+
+/* puthex2: AL as 2 hex digits. */
+puthex2:
+	shl $24, %eax
+	mov $2, %ecx
+	jmp 1f
+/* puthex: EAX as 8 hex digits. */
+puthex:	mov $8, %ecx
+1:	rol $4, %eax
+	push %eax
+	and $0xf, %al
+	add $'0', %al
+	cmp $'9', %al
+	jbe 2f
+	add $'a' - '9' - 1, %al
+2:	call putc
+	pop %eax
+	loop 1b
+	ret
 
 /* puts: the NUL-terminated string at ESI. */
 puts:	lodsb
@@ -120,20 +208,6 @@ putc:	push %edx
 	mov $COM1, %dx
 	out %al, %dx
 	pop %edx
-	ret
-
-/* puthex: EAX as 8 hex digits. */
-puthex:	mov $8, %ecx
-1:	rol $4, %eax
-	push %eax
-	and $0xf, %al
-	add $'0', %al
-	cmp $'9', %al
-	jbe 2f
-	add $'a' - '9' - 1, %al
-2:	call putc
-	pop %eax
-	loop 1b
 	ret
 
 /* putdec: EAX in decimal. */
@@ -162,6 +236,11 @@ s_module:	.asciz "mbmin: module "
 s_open:		.asciz " ("
 s_bytes:	.asciz " bytes)\n"
 s_bss:		.asciz "mbmin: bss zero\n"
+s_cpuid:	.asciz "mbmin: cpuid apic="
+s_x2apic:	.asciz " x2apic="
+s_moved:	.asciz "mbmin: apic moved to fed00000: version "
+s_disabled:	.asciz "\nmbmin: apic disabled: its page reads "
+s_nl:		.asciz "\n"
 	.long 0x5a5a5a5a		/* data right before the BSS, so a sloppy loader shows */
 
 	.section .bss
