@@ -17,7 +17,8 @@ function fail(msg) {
 }
 function marker(line, what,    m) {
 	# "/* LAB <id>: <what> */" alone on its line; sets mid to the lab id
-	if (match(line, "^[ \t]*/\\* LAB [0-9]+[a-z]?: " what " \\*/[ \t]*$")) {
+	# (a chapter's number with an optional letter, or an appendix's capital)
+	if (match(line, "^[ \t]*/\\* LAB ([0-9]+[a-z]?|[A-Z]): " what " \\*/[ \t]*$")) {
 		m = line
 		sub(/^[ \t]*\/\* LAB /, "", m)
 		sub(/:.*/, "", m)

@@ -64,6 +64,7 @@ static bool group_enabled(const struct gicv *g, uint32_t lr)
  */
 static int best_pending(const struct gicv *g)
 {
+	/* LAB A: begin */
 	int best = NO_LR;
 
 	if (!(g->hcr & HCR_EN))
@@ -78,6 +79,11 @@ static int best_pending(const struct gicv *g)
 			best = i;
 	}
 	return best;
+	/* LAB A: stub */
+	//@ (void)group_enabled;	/* yours to use, with pmr(), group_prio() and running_prio() */
+	//@ (void)group_prio;
+	//@ return NO_LR;	/* nothing is ever signalled */
+	/* LAB A: end */
 }
 
 /* The INTID as IAR returns it: an SGI carries its source CPU in [12:10]. */
@@ -93,6 +99,7 @@ static uint32_t iar_value(uint32_t lr)
 /* GICV_IAR (4.4.4): pending -> active, its priority becomes the running one. */
 static uint32_t acknowledge(struct gicv *g)
 {
+	/* LAB A: begin */
 	int i = best_pending(g);
 
 	if (i == NO_LR)
@@ -100,6 +107,10 @@ static uint32_t acknowledge(struct gicv *g)
 	set_state(g, i, LR_ACTIVE);
 	g->apr |= 1u << (group_prio(g, lr_prio(g->lr[i])) >> 3);
 	return iar_value(g->lr[i]);
+	/* LAB A: stub */
+	//@ (void)set_state;	/* yours to use, with best_pending(), group_prio() and iar_value() */
+	//@ return GICV_SPURIOUS;	/* nothing is ever acknowledged */
+	/* LAB A: end */
 }
 
 /* Priority drop (4.4.5): the highest active priority is no longer running. */
@@ -117,6 +128,7 @@ static void priority_drop(struct gicv *g)
  */
 static void deactivate(struct gicv *g, uint32_t intid)
 {
+	/* LAB A: begin */
 	for (int i = 0; i < GICV_NR_LR; i++) {
 		uint32_t lr = g->lr[i];
 		if (!(lr_state(lr) & LR_ACTIVE) || iar_value(lr) != (intid & 0x1fff))
@@ -128,6 +140,9 @@ static void deactivate(struct gicv *g, uint32_t intid)
 	}
 	uint32_t count = (g->hcr >> HCR_EOICOUNT_SHIFT) + 1;
 	g->hcr = (g->hcr & ~HCR_EOICOUNT_MASK) | (count << HCR_EOICOUNT_SHIFT & HCR_EOICOUNT_MASK);
+	/* LAB A: stub */
+	//@ /* every LR stays as it is, and EOICount too */
+	/* LAB A: end */
 }
 
 /* GICH_ELRSR0 (5.3): an LR may be reused if invalid and no EOI is owed. */
@@ -152,30 +167,25 @@ static uint32_t eisr(const struct gicv *g)
 	return bits;
 }
 
-static int count_state(const struct gicv *g, bool (*pred)(enum lr_state))
-{
-	int n = 0;
-
-	for (int i = 0; i < GICV_NR_LR; i++)
-		n += pred(lr_state(g->lr[i]));
-	return n;
-}
-static bool is_valid(enum lr_state s) { return s != LR_INVALID; }
-static bool is_pending(enum lr_state s) { return s == LR_PENDING; }
-
-/* GICH_MISR (5.3): each condition, each gated by its HCR enable. */
+/* GICH_MISR (5.3): each condition, each gated by its HCR enable but EOI's. */
 static uint32_t misr(const struct gicv *g)
 {
+	/* LAB A: begin */
 	uint32_t m = 0;
 	uint32_t h = g->hcr;
+	int valid = 0, pending = 0;
 
+	for (int i = 0; i < GICV_NR_LR; i++) {
+		valid += lr_state(g->lr[i]) != LR_INVALID;
+		pending += lr_state(g->lr[i]) == LR_PENDING;
+	}
 	if (eisr(g))
 		m |= MISR_EOI;
-	if ((h & HCR_UIE) && count_state(g, is_valid) <= 1)
+	if ((h & HCR_UIE) && valid <= 1)
 		m |= MISR_U;
 	if ((h & HCR_LRENPIE) && (h & HCR_EOICOUNT_MASK))
 		m |= MISR_LRENP;
-	if ((h & HCR_NPIE) && count_state(g, is_pending) == 0)
+	if ((h & HCR_NPIE) && pending == 0)
 		m |= MISR_NP;
 	if ((h & HCR_VGRP0EIE) && (g->vmcr & VMCR_GRP0EN))
 		m |= MISR_VGRP0E;
@@ -186,6 +196,9 @@ static uint32_t misr(const struct gicv *g)
 	if ((h & HCR_VGRP1DIE) && !(g->vmcr & VMCR_GRP1EN))
 		m |= MISR_VGRP1D;
 	return m;
+	/* LAB A: stub */
+	//@ return 0;	/* no condition ever holds: no maintenance interrupt */
+	/* LAB A: end */
 }
 
 /* GICH_VTR (5.3): ListRegs - 1, PREbits - 1, PRIbits - 1. */
