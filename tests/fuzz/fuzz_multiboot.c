@@ -145,7 +145,7 @@ static void check_info(const uint8_t *ram, const struct mb_memory *m, const stru
 
 	CHECK(info_addr >= floor && info_addr + 88 <= top && info_addr % 4 == 0);
 	CHECK(rd32(info) == 0x24d);
-	CHECK(rd32(info + 4) == 640 && rd32(info + 8) == (m->ram_size >> 10) - 1024);
+	CHECK(rd32(info + 4) == m->low_end >> 10 && rd32(info + 8) == (m->ram_size - m->high_start) >> 10);
 	check_string(ram, rd32(info + 16), top, cmdline);
 	check_string(ram, rd32(info + 64), top, "tinyvmm");
 	CHECK(rd32(info + 16) >= floor && rd32(info + 64) >= floor);
