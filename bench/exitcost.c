@@ -65,7 +65,7 @@
 
 #include "vm.h"
 
-/* rounds per row, best kept: 9, or EXITCOST_ROUNDS (CI's record run uses 3 for time) */
+/* rounds per row, best kept: 9, or EXITCOST_ROUNDS (CI's record run uses 2 for time) */
 #define ROUNDS_DEFAULT 9
 static int rounds = ROUNDS_DEFAULT;
 
