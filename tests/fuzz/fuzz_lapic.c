@@ -38,9 +38,12 @@
  *   - every register reads what the SDM says it holds (the arrays word by
  *     word; UBSan's bounds check catches any index outside them), a write
  *     reads back through the register's writable mask, and a globally
- *     disabled APIC reads 0 and ignores writes;
- *   - IA32_APIC_BASE writes succeed exactly for 0xFEE00000 | EN? | BSP?;
- *     clearing EN resets the registers;
+ *     disabled APIC reads all ones (SDM 11.4.3: nothing decodes the page)
+ *     and ignores writes;
+ *   - IA32_APIC_BASE writes succeed exactly when no bit is set outside the
+ *     page address (bits 12-35, the model's MAXPHYADDR 36), EN and BSP
+ *     (SDM 11.4.4; bit 10, x2APIC, is not offered); the address and EN are
+ *     taken, BSP is kept; clearing EN resets the registers;
  *   - the current count never exceeds the initial count; after the timer
  *     thread's update the next event is in the future; an unmasked expiry
  *     is never lost (its vector is in IRR afterwards);
@@ -76,6 +79,8 @@ static void eoi_level(void *opaque, int vector)
 }
 
 static bool hw_on(void) { return apic.base & (1u << 11); }
+/* IA32_APIC_BASE's page address: bits 12-35 (SDM 11.4.4; MAXPHYADDR 36 here) */
+#define BASE_PAGE_BITS	0x0000000ffffff000ull
 static bool sw_on(void) { return apic.svr & 0x100; }
 
 static int highest(const uint32_t *r)
@@ -118,7 +123,7 @@ static void check_state(void)
 		for (int i = 0; i < LAPIC_LVT_COUNT; i++)
 			CHECK(apic.lvt[i] & 0x10000);
 	CHECK(lapic_pending(&apic) == spec_pending());
-	CHECK((apic.base & ~0x900ull) == LAPIC_DEFAULT_BASE);
+	CHECK((apic.base & ~(BASE_PAGE_BITS | 0x900ull)) == 0);
 	CHECK(lapic_read_base(&apic) == apic.base);
 	CHECK(lapic_accepts_extint(&apic) ==
 	      (!hw_on() || (apic.lvt[3] & 0x10700u) == 0x700u));	/* LINT0: unmasked ExtINT */
@@ -140,7 +145,9 @@ static void check_state(void)
 /* What the register at 'off' must read, from the SDM, given the state now. */
 static uint32_t spec_read(uint32_t off)
 {
-	if (!hw_on() || (off & 0xf) || off >= 0x1000)
+	if (!hw_on())
+		return 0xffffffffu;
+	if ((off & 0xf) || off >= 0x1000)
 		return 0;
 	switch (off) {
 	case LAPIC_ID:		return apic.id;
@@ -306,12 +313,12 @@ static void op_base(uint64_t val)
 	bool was_on = hw_on();
 	int r = lapic_write_base(&apic, val);
 
-	if ((val & ~0x900ull) != LAPIC_DEFAULT_BASE) {
+	if (val & ~(BASE_PAGE_BITS | 0x900ull)) {
 		CHECK(r == -1 && apic.base == old);
 		return;
 	}
 	CHECK(r == 0);
-	CHECK(apic.base == (LAPIC_DEFAULT_BASE | (old & 0x100) | (val & 0x800)));
+	CHECK(apic.base == ((val & BASE_PAGE_BITS) | (old & 0x100) | (val & 0x800)));
 	if (was_on && !(val & 0x800)) {
 		CHECK(apic.svr == 0xff && apic.tpr == 0);
 		CHECK(highest(apic.irr) < 0 && highest(apic.isr) < 0);
@@ -388,8 +395,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 7:
 			t = fz_u64(&f);
-			if (!(t & 1))		/* often a plausible value */
-				t = LAPIC_DEFAULT_BASE | (t & 0xd00);
+			if (!(t & 1))		/* often a plausible value: near the default page, or on it */
+				t = (LAPIC_DEFAULT_BASE ^ (t & 0x3000)) | (t & 0xd00);
 			op_base(t);
 			break;
 		case 8:
