@@ -11,8 +11,7 @@
 # output are ignored.  Blocks fenced as ```sh are shown to the reader but not run.
 #
 # The fence says where a block runs:
-#   ```console            needs a KVM (tests/tutorial/NN.test runs chapter NN's,
-#                         nested if need be)
+#   ```console            needs a KVM (tutorial.test runs it, nested if need be)
 #   ```console nokvm      needs no KVM (objdump, --help, make): tutorial-nokvm.test
 #                         runs it on every machine, with or without /dev/kvm
 #   ```console pvm / hw   the result depends on the host's KVM: runs only on a
